@@ -1,0 +1,32 @@
+# Two entry points: `make serve` (the course site on http://127.0.0.1:8000) and `make test`.
+# Each installs what it needs: uv (from PyPI, into .tools/ when it is not on PATH), then
+# the locked environment in .venv.
+
+UV := $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+PYTHON ?= python3
+export UV_PYTHON_DOWNLOADS := never
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: serve test build lint bench env
+
+serve: env
+	$(UV) run --locked mkdocs serve --dev-addr 127.0.0.1:8000
+
+test: env
+	$(UV) run --locked pytest
+
+build: env
+	$(UV) run --locked mkdocs build --strict
+
+lint: env
+	$(UV) run --locked ruff check .
+
+bench: env
+	$(UV) run --locked python bench/bench_grade.py
+
+env: $(UV)
+	$(UV) sync --locked
+
+.tools/bin/uv:
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet uv

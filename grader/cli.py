@@ -1,0 +1,116 @@
+"""The `grader` command line: grade a submission, validate a codebook.
+
+Exit status: 0 graded (or valid), 2 the input is unusable (a coded message, no traceback),
+1 an internal error (a bug: please report it).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import traceback
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from typer.exceptions import TyperException
+
+from grader.errors import UnusableInput
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Grade LLM failure-analysis exercises and check taxonomies.")
+taxonomy_app = typer.Typer(no_args_is_help=True, help="Work with taxonomy codebooks.")
+app.add_typer(taxonomy_app, name="taxonomy")
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+    html = "html"
+
+
+def _emit(text: str, out: Path | None) -> None:
+    if out is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    else:
+        out.write_text(text, encoding="utf-8")
+
+
+@app.command()
+def grade(
+    submission: Annotated[Path, typer.Option(help="Folder holding the learner's files.")],
+    exercise: Annotated[str, typer.Option(help="Exercise id, e.g. failure-audit.")] = "",
+    rubric: Annotated[Path | None, typer.Option(
+        help="A rubric YAML of your own (its answer key and codebook beside it).")] = None,
+    format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.text,
+    out: Annotated[Path | None, typer.Option(help="Write to this file, not stdout.")] = None,
+    released: Annotated[bool, typer.Option(
+        help="Show reference labels and rationales (after the deadline only).")] = False,
+) -> None:
+    """Grade one submission folder against an exercise's answer key."""
+    from grader.feedback import error_dict, feedback_dict, render_html, render_text
+    from grader.grade import grade_submission, load_exercise
+    from grader.rubric import exercise_rubric, known_exercises
+
+    if rubric is None:
+        if exercise not in known_exercises():
+            raise typer.BadParameter(
+                f"'{exercise}' is not an exercise; choose one of: {', '.join(known_exercises())}",
+                param_hint="--exercise")
+        rubric = exercise_rubric(exercise)
+    try:
+        result = grade_submission(load_exercise(rubric), submission)
+    except UnusableInput as error:
+        if format is Format.json:
+            _emit(json.dumps(error_dict(error), indent=2), out)
+        else:
+            typer.echo(str(error), err=True)
+        raise typer.Exit(2) from None
+    data = feedback_dict(result, "released" if released else "formative")
+    if format is Format.json:
+        _emit(json.dumps(data, indent=2), out)
+    elif format is Format.html:
+        _emit(render_html(data), out)
+    else:
+        _emit(render_text(data), out)
+
+
+@taxonomy_app.command("validate")
+def taxonomy_validate(
+    file: Annotated[Path, typer.Argument(help="A codebook YAML file.")],
+) -> None:
+    """Check a codebook and report every problem with its line."""
+    from grader.codebook_check import codebook_problems
+
+    if not file.is_file():
+        typer.echo(f"{file}: no such file", err=True)
+        raise typer.Exit(2)
+    problems = codebook_problems(file)
+    for problem in problems:
+        typer.echo(problem.render(), err=True)
+    if problems:
+        typer.echo(f"{len(problems)} problem(s) in {file}", err=True)
+        raise typer.Exit(2)
+    typer.echo(f"{file}: valid codebook")
+
+
+def main() -> None:
+    """Entry point: run the app, turning an unexpected exception into exit status 1."""
+    try:
+        # Without standalone mode, click returns the status of `typer.Exit` instead of exiting.
+        status = app(standalone_mode=False)
+    except typer.Abort:
+        sys.exit(1)
+    except TyperException as usage:  # click's usage errors, as typer re-exports them
+        usage.show()
+        sys.exit(usage.exit_code)
+    except Exception as exc:
+        if os.environ.get("GRADER_DEBUG"):
+            traceback.print_exc()
+        typer.echo(f"internal error: {type(exc).__name__}: {exc}\n"
+                   "This is a bug in the grader, not in your submission. Please report it "
+                   "(set GRADER_DEBUG=1 for the traceback).", err=True)
+        sys.exit(1)
+    sys.exit(status if isinstance(status, int) else 0)

@@ -1,0 +1,142 @@
+"""Feedback: views of a `Grade` under a visibility policy, as JSON, text or HTML.
+
+`formative` (before release) shows scores, agreement statistics, the learner's most frequent
+mix-ups with the codebook rule that separates them, and labels used too often or too rarely:
+never the gold label of a particular log. `released` adds, for every log the learner got
+wrong, the reference label and the rationale that teaches it.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from typing import Literal
+
+from grader.errors import UnusableInput
+from grader.grade import Grade
+from grader.metrics import confused_pairs, usage_gaps
+
+Visibility = Literal["formative", "released"]
+
+
+def feedback_dict(grade: Grade, visibility: Visibility = "formative") -> dict[str, object]:
+    """The whole feedback as plain data: what `--format json` prints."""
+    context = grade.context
+    under, over = usage_gaps(context.alignment)
+    data: dict[str, object] = {
+        "exercise": grade.rubric.exercise,
+        "visibility": visibility,
+        "codebook_version": context.codebook.version,
+        "score": grade.score,
+        "max_score": grade.max_score,
+        "criteria": [
+            {"id": s.criterion, "score": s.points, "max_score": s.max_points,
+             "feedback": s.explanation}
+            for s in grade.scores
+        ],
+        "metrics": grade.metrics,
+        "confused_pairs": [
+            {"reference": gold, "yours": given, "count": count,
+             "rule": context.codebook.neighbour_rule(gold, given)}
+            for gold, given, count in confused_pairs(context.alignment)
+        ],
+        "under_used": {k: {"yours": a, "reference": b} for k, (a, b) in under.items()},
+        "over_used": {k: {"yours": a, "reference": b} for k, (a, b) in over.items()},
+    }
+    if visibility == "released":
+        data["review"] = released_review(grade)
+    return data
+
+
+def released_review(grade: Grade) -> list[dict[str, object]]:
+    """For each log the learner did not get right: their label, the key's, and why."""
+    alignment, key = grade.context.alignment, grade.context.key
+    return [
+        {"log_id": log_id, "yours": given, "reference": entry.label,
+         "accepted": list(entry.accepted), "rationale": entry.rationale,
+         "kb_article": entry.kb_article}
+        for log_id, given, entry in zip(alignment.log_ids, alignment.learner,
+                                        key.entries.values(), strict=True)
+        if given not in entry.correct_labels
+    ]
+
+
+def error_dict(error: UnusableInput) -> dict[str, object]:
+    """The object `--format json` prints when the submission cannot be graded."""
+    first = error.problems[0]
+    return {"error": {"code": first.code, "message": first.render(),
+                      "problems": [problem.as_dict() for problem in error.problems]}}
+
+
+def render_text(data: dict, width: int = 100) -> str:
+    """A terminal report: scores, agreement, mix-ups and usage, as rich tables."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(file=io.StringIO(), width=width, color_system=None, highlight=False)
+    metrics = data["metrics"]
+    console.print(f"{data['exercise']}: {data['score']:g} / {data['max_score']:g} points "
+                  f"({data['visibility']} feedback, taxonomy v{data['codebook_version']})")
+    scores = Table("criterion", "points", "feedback", show_lines=True)
+    for c in data["criteria"]:
+        scores.add_row(c["id"], f"{c['score']:g} / {c['max_score']:g}", c["feedback"])
+    console.print(scores)
+    console.print(
+        f"agreement: accuracy {metrics['accuracy']:.2f}  cohen_kappa {_num(metrics['cohen_kappa'])}"
+        f"  macro_f1 {_num(metrics['macro_f1'])}  coverage {metrics['coverage']:.2f}"
+    )
+    if data["confused_pairs"]:
+        pairs = Table("you wrote", "the key has", "logs", "the rule that separates them",
+                      title="most confused pairs", show_lines=True)
+        for p in data["confused_pairs"]:
+            pairs.add_row(p["yours"], p["reference"], str(p["count"]),
+                          p["rule"] or "different families: reread both definitions")
+        console.print(pairs)
+    for kind in ("under_used", "over_used"):
+        if data[kind]:
+            items = ", ".join(f"{k} ({v['yours']} vs {v['reference']})"
+                              for k, v in data[kind].items())
+            console.print(f"{kind.replace('_', '-')} labels (yours vs key): {items}")
+    if data.get("review"):
+        review = Table("log", "yours", "key", "why", title="logs to review", show_lines=True)
+        for row in data["review"]:
+            review.add_row(row["log_id"], row["yours"], row["reference"], row["rationale"])
+        console.print(review)
+    return console.file.getvalue()
+
+
+def _num(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f}"
+
+
+def confusion_png(confusion: dict) -> str:
+    """The confusion matrix drawn with matplotlib, as a base64 PNG for an <img> tag."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import numpy as np
+    from matplotlib import pyplot as plt
+    from sklearn.metrics import ConfusionMatrixDisplay
+
+    labels, matrix = confusion["labels"], np.array(confusion["matrix"])
+    size = max(5.0, 0.45 * len(labels) + 2)
+    fig, ax = plt.subplots(figsize=(size, size))
+    ConfusionMatrixDisplay(matrix, display_labels=labels).plot(
+        ax=ax, colorbar=False, cmap="Blues", xticks_rotation="vertical"
+    )
+    ax.set_xlabel("your label")
+    ax.set_ylabel("reference label (effective gold)")
+    fig.tight_layout()
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=90)
+    plt.close(fig)
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def render_html(data: dict) -> str:
+    """A self-contained HTML report (no external requests) with a confusion-matrix plot."""
+    from jinja2 import Environment, PackageLoader
+
+    env = Environment(loader=PackageLoader("grader"), autoescape=True)
+    template = env.get_template("feedback.html.j2")
+    return template.render(data=data, plot=confusion_png(data["metrics"]["confusion"]))

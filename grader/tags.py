@@ -1,0 +1,181 @@
+"""Reading a learner's `tags.csv` and saying, in the learner's words, what is wrong with it.
+
+Format: UTF-8 (a BOM is fine), comma-separated, a header row, columns `log_id,label`
+(required) and `secondary_labels` (semicolon-separated codes), `note` (optional); one row
+per log. Every problem in the file is reported at once, so one fix-and-rerun is enough.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+from collections.abc import Collection
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader.answer_key import split_codes
+from grader.errors import Problem, UnusableInput
+from labkit.codebook import Codebook, normalise
+
+REQUIRED_COLUMNS = ("log_id", "label")
+OPTIONAL_COLUMNS = ("secondary_labels", "note")
+MAX_PROBLEMS = 25
+
+
+@dataclass(frozen=True)
+class Tag:
+    """A learner's labels for one log."""
+
+    log_id: str
+    label: str
+    secondary: tuple[str, ...] = ()
+    note: str = ""
+
+
+def label_problem(raw: str, codebook: Codebook, where: tuple[str, int], column: str) -> Problem:
+    """An `unknown-label` problem with the closest valid code suggested."""
+    file, line = where
+    word = normalise(raw)
+    names = {**codebook.synonyms, **{code: code for code in codebook.codes}}
+    close = difflib.get_close_matches(word, list(names), n=1, cutoff=0.6)
+    if word in names:
+        hint = f"'{raw}' is a name for '{names[word]}': write the code '{names[word]}'."
+    elif close and names[close[0]] != close[0]:
+        hint = f"did you mean '{names[close[0]]}' ({close[0]})?"
+    elif close:
+        hint = f"did you mean '{close[0]}'?"
+    else:
+        hint = "use a code from the taxonomy page."
+    return Problem(
+        "unknown-label",
+        file,
+        f"{column} '{raw}' is not in taxonomy v{codebook.version}",
+        line,
+        hint,
+    )
+
+
+def resolve_label(raw: str, codebook: Codebook) -> str | None:
+    """The code `raw` spells, forgiving case, spaces and underscores; None if it is no code."""
+    code = normalise(raw)
+    return code if code in codebook.codes else None
+
+
+def decode(data: bytes, file: str) -> str:
+    """UTF-8 text of `data` (BOM dropped), or an `encoding` problem naming the first bad line."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise UnusableInput([
+            Problem(
+                "encoding",
+                file,
+                f"byte 0x{data[exc.start]:02x} is not UTF-8",
+                line,
+                "save the file as 'CSV UTF-8' (in Excel: Save As > CSV UTF-8).",
+            )
+        ]) from None
+
+
+def read_table(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header and `(line number, fields)` of each data row of a CSV file."""
+    file = path.name
+    data = path.read_bytes()
+    if not data.strip():
+        raise UnusableInput([Problem("file-empty", file, "the file is empty", None,
+                                     "write a header 'log_id,label' and one row per log.")])
+    if data.startswith(b"PK\x03\x04"):
+        raise UnusableInput([Problem("not-csv", file, "this is a spreadsheet (xlsx), not CSV", None,
+                                     "export it with File > Save As > CSV UTF-8.")])
+    text = decode(data, file)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[tuple[int, list[str]]] = []
+    try:
+        header = next(reader)
+        for fields in reader:
+            if any(cell.strip() for cell in fields):
+                rows.append((reader.line_num, fields))
+    except csv.Error as exc:
+        raise UnusableInput([Problem("not-csv", file, f"cannot be read as CSV: {exc}",
+                                     reader.line_num,
+                                     "close the quote opened on or before this line.")]) from None
+    header = [name.strip().lower() for name in header]
+    if len(header) == 1 and ("\t" in header[0] or ";" in header[0] or header[0][:1] in "{["):
+        raise UnusableInput([Problem("not-csv", file, "the header has no commas", 1,
+                                     "separate columns with commas, e.g. 'log_id,label'.")])
+    return header, rows
+
+
+def load_tags(path: Path, codebook: Codebook, log_ids: Collection[str]) -> list[Tag]:
+    """Validate and read `tags.csv`; raise `UnusableInput` listing every problem found."""
+    file = path.name
+    header, rows = read_table(path)
+    missing = [name for name in REQUIRED_COLUMNS if name not in header]
+    if missing:
+        raise UnusableInput([
+            Problem("missing-column", file, f"no column '{name}' in the header", 1,
+                    f"the header must be 'log_id,label' (found: {','.join(header)}).")
+            for name in missing
+        ])
+    column = {name: header.index(name) for name in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)
+              if name in header}
+    problems: list[Problem] = []
+    tags: list[Tag] = []
+    first_line: dict[str, int] = {}
+    for line, fields in rows:
+        if len(fields) > len(header):
+            problems.append(Problem("bad-row", file, f"{len(fields)} fields, header has "
+                                    f"{len(header)}", line, "quote a note that contains commas."))
+            continue
+        cell = {name: fields[i].strip() if i < len(fields) else "" for name, i in column.items()}
+        tag = _read_row(cell, codebook, log_ids, (file, line), problems)
+        if tag is None:
+            continue
+        if tag.log_id in first_line:
+            problems.append(Problem("duplicate-log-id", file, f"log '{tag.log_id}' is tagged again",
+                                    line, f"keep one row; the first is on line "
+                                    f"{first_line[tag.log_id]}."))
+            continue
+        first_line[tag.log_id] = line
+        tags.append(tag)
+    if problems:
+        raise UnusableInput(problems[:MAX_PROBLEMS])
+    return tags
+
+
+def _read_row(
+    cell: dict[str, str],
+    codebook: Codebook,
+    log_ids: Collection[str],
+    where: tuple[str, int],
+    problems: list[Problem],
+) -> Tag | None:
+    file, line = where
+    before = len(problems)
+    for name in REQUIRED_COLUMNS:
+        if not cell[name]:
+            problems.append(Problem("empty-value", file, f"'{name}' is blank", line,
+                                    f"fill in {name} or delete the row."))
+    if len(problems) > before:
+        return None
+    log_id = cell["log_id"]
+    if log_id not in log_ids:
+        close = difflib.get_close_matches(log_id.upper(), list(log_ids), n=1)
+        hint = f"did you mean '{close[0]}'?" if close else "use the log ids from the dataset."
+        problems.append(Problem("unknown-log-id", file, f"log '{log_id}' is not in the dataset",
+                                line, hint))
+    label = resolve_label(cell["label"], codebook)
+    if label is None:
+        problems.append(label_problem(cell["label"], codebook, where, "label"))
+    secondary = []
+    for raw in split_codes(cell.get("secondary_labels")):
+        code = resolve_label(raw, codebook)
+        if code is None:
+            problems.append(label_problem(raw, codebook, where, "secondary label"))
+        elif code != label and code not in secondary:
+            secondary.append(code)
+    if len(problems) > before or label is None:
+        return None
+    return Tag(log_id, label, tuple(secondary), cell.get("note", ""))

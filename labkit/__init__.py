@@ -1,0 +1,29 @@
+"""What learners import in the notebooks: loaders for the course's data and codebook.
+
+Nothing here reads an answer key; a test checks that it never opens one.
+"""
+
+from labkit.codebook import Codebook, load_codebook
+from labkit.supportchat import (
+    Article,
+    ChatLog,
+    knowledge_base_frame,
+    load_chat_logs,
+    load_knowledge_base,
+    load_system_prompt,
+    logs_frame,
+    transcript,
+)
+
+__all__ = [
+    "Article",
+    "ChatLog",
+    "Codebook",
+    "knowledge_base_frame",
+    "load_chat_logs",
+    "load_codebook",
+    "load_knowledge_base",
+    "load_system_prompt",
+    "logs_frame",
+    "transcript",
+]

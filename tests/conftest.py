@@ -1,0 +1,69 @@
+"""Shared fixtures: the course's real data, the grader run as a subprocess, goldens."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from grader.grade import Exercise, load_exercise
+from grader.rubric import exercise_rubric
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMOS = ROOT / "tests" / "demo_submissions" / "failure-audit"
+GOLDENS = ROOT / "tests" / "goldens"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-goldens", action="store_true",
+                     help="rewrite tests/goldens/ from the current output instead of comparing")
+
+
+@pytest.fixture(scope="session")
+def update_goldens(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-goldens"))
+
+
+@pytest.fixture(scope="session")
+def exercise() -> Exercise:
+    return load_exercise(exercise_rubric("failure-audit"))
+
+
+@dataclass
+class Run:
+    returncode: int
+    stdout: str
+    stderr: str
+
+    def json(self) -> dict:
+        return json.loads(self.stdout)
+
+
+def run_grader(*args: str | Path, cwd: Path = ROOT) -> Run:
+    """Run the installed `grader` console script in a separate process."""
+    script = Path(sys.executable).parent / "grader"
+    env = {**os.environ, "COLUMNS": "100"}
+    done = subprocess.run([str(script), *map(str, args)], capture_output=True, text=True,
+                          cwd=cwd, env=env, timeout=120)
+    return Run(done.returncode, done.stdout, done.stderr)
+
+
+@pytest.fixture
+def grader_cli():
+    return run_grader
+
+
+def write_tags(folder: Path, text: str | bytes) -> Path:
+    """A submission folder holding `tags.csv` with exactly this content."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "tags.csv"
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return folder

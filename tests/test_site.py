@@ -1,0 +1,70 @@
+"""The course site: a strict build, pages generated from data, and code blocks that run."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from grader.errors import ERROR_CODES
+from tests.conftest import ROOT
+
+COURSE = ROOT / "course"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("site")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir",
+                           str(out)], cwd=ROOT, capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+def test_taxonomy_page_is_generated_from_the_codebook(site, exercise):
+    page = (site / "reference" / "taxonomy" / "index.html").read_text(encoding="utf-8")
+    for code in exercise.codebook.codes.values():
+        assert f'id="{code.id}"' in page
+        assert code.definition.split()[0] in page
+    assert not (COURSE / "reference" / "taxonomy.md").exists(), "the page is generated"
+
+
+def test_errors_page_documents_exactly_the_error_codes(site):
+    headings = re.findall(r"^## (\S+)$", (COURSE / "reference" / "errors.md").read_text(),
+                          re.MULTILINE)
+    assert sorted(headings) == sorted(ERROR_CODES)
+    page = (site / "reference" / "errors" / "index.html").read_text(encoding="utf-8")
+    for code in ERROR_CODES:
+        assert f'id="{code}"' in page
+
+
+def test_site_loads_nothing_from_other_hosts(site):
+    external = re.compile(r'<(?:script|img)[^>]+src="(https?:)?//|'
+                          r'<link[^>]+rel="(?:stylesheet|preload|preconnect|icon|modulepreload)"'
+                          r'[^>]+href="(https?:)?//', re.I)
+    offenders = [p.relative_to(site) for p in site.rglob("*.html")
+                 if external.search(p.read_text())]
+    assert not offenders
+    assert "fonts.googleapis" not in "".join(p.read_text() for p in site.rglob("*.html"))
+
+
+def python_blocks() -> list[tuple[str, str]]:
+    blocks = []
+    for page in sorted(COURSE.rglob("*.md")):
+        for match in re.finditer(r"^( *)```python\n(.*?)^\1```", page.read_text(), re.S | re.M):
+            indent = len(match.group(1))
+            code = "\n".join(line[indent:] for line in match.group(2).splitlines())
+            blocks.append((f"{page.relative_to(COURSE)}:{match.start()}", code))
+    return blocks
+
+
+@pytest.mark.parametrize(("where", "code"), python_blocks(), ids=lambda v: str(v)[:40])
+def test_every_python_block_runs(where, code, tmp_path):
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, f"{where}:\n{done.stderr}"
