@@ -84,3 +84,5 @@ def test_planted_causes_are_documented(exercise, logs):
     for cause in causes:
         assert set(cause["failure_codes"]) <= set(exercise.codebook.codes)
         assert cause["accepted_phrasings"] and cause["fix_phrasings"]
+        for log_id in cause.get("logs", []):
+            assert exercise.key.entries[log_id].label in cause["failure_codes"], log_id
