@@ -56,7 +56,7 @@ def main() -> None:
     report("in-process: grade one submission", timed(
         lambda: grade_submission(exercise, DEMO), 200), target=0.020)
     grade = grade_submission(exercise, DEMO)
-    report("  of which the scikit-learn metrics", timed(
+    report("  of which the agreement metrics", timed(
         lambda: tag_metrics(grade.context.alignment), 200))
 
     with tempfile.TemporaryDirectory() as tmp:
