@@ -77,6 +77,24 @@ def grade(
         _emit(render_text(data), out)
 
 
+@app.command()
+def check(
+    submission: Annotated[Path, typer.Option(help="Folder holding your files.")] = Path("."),
+    exercise: Annotated[str, typer.Option(help="Exercise id.")] = "failure-audit",
+) -> None:
+    """Check that a submission is well-formed and complete (reads no answer key)."""
+    from grader.check import CHECKABLE, check_submission
+
+    if exercise not in CHECKABLE:
+        raise typer.BadParameter(f"choose one of: {', '.join(CHECKABLE)}", param_hint="--exercise")
+    try:
+        result = check_submission(submission)
+    except UnusableInput as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(2) from None
+    typer.echo(result.render())
+
+
 @taxonomy_app.command("validate")
 def taxonomy_validate(
     file: Annotated[Path, typer.Argument(help="A codebook YAML file.")],

@@ -8,12 +8,16 @@ from pathlib import Path
 from grader.answer_key import AnswerKey, load_answer_key
 from grader.errors import Problem, UnusableInput
 from grader.metrics import align, tag_metrics
+from grader.report import Report, parse_report
+from grader.report_scoring import REPORT_SCORERS
 from grader.rubric import Rubric, load_rubric
-from grader.scoring import SCORERS, Context, Score
+from grader.scoring import TAG_SCORERS, Context, Score
 from grader.tags import load_tags
 from labkit.codebook import Codebook, load_codebook
 
 TAGS_FILE = "tags.csv"
+REPORT_FILE = "report.md"
+SCORERS = {**TAG_SCORERS, **REPORT_SCORERS}
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,22 @@ def find_file(folder: Path, name: str) -> Path:
     raise UnusableInput([Problem("file-missing", str(folder), f"no {name} here", None, hint)])
 
 
+def read_report(path: Path) -> tuple[Report | None, str | None]:
+    """The parsed report, or None and the reason a learner reads in every report criterion.
+
+    A missing or unreadable report does not stop grading: the tags are still scored.
+    """
+    if not path.is_file():
+        return None, f"No {path.name} in the submission: write your report to {path.name}."
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        return None, f"{path.name} is not UTF-8 text: save it as UTF-8."
+    if not text.strip():
+        return None, f"{path.name} is empty."
+    return parse_report(text), None
+
+
 @dataclass(frozen=True)
 class Exercise:
     """What a submission is graded against: rubric, codebook and answer key, loaded once."""
@@ -76,6 +96,7 @@ def grade_submission(exercise: Exercise, submission: Path) -> Grade:
     """Grade the submission folder; raise `UnusableInput` if it cannot be graded."""
     tags = load_tags(find_file(submission, TAGS_FILE), exercise.codebook, exercise.key.entries)
     alignment = align(exercise.key, tags)
-    context = Context(exercise.codebook, exercise.key, tags, alignment)
+    report, problem = read_report(submission / REPORT_FILE)
+    context = Context(exercise.codebook, exercise.key, tags, alignment, report, problem)
     scores = [SCORERS[c.scorer](context, c) for c in exercise.rubric.criteria]
     return Grade(exercise.rubric, scores, tag_metrics(alignment), context)

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict
 
 from grader.answer_key import AnswerKey
 from grader.metrics import MISSING, Alignment, confused_pairs
+from grader.report import Report
 from grader.rubric import Criterion
 from grader.tags import Tag
 from labkit.codebook import Codebook
@@ -36,6 +37,8 @@ class Context:
     key: AnswerKey
     tags: list[Tag]
     alignment: Alignment
+    report: Report | None = None
+    report_problem: str | None = None
 
 
 def label_credit(given: str, correct: tuple[str, ...], codebook: Codebook,
@@ -120,7 +123,7 @@ def secondary_overlap(context: Context, criterion: Criterion) -> Score:
     )
 
 
-SCORERS: dict[str, Callable[[Context, Criterion], Score]] = {
+TAG_SCORERS: dict[str, Callable[[Context, Criterion], Score]] = {
     "tag_agreement": tag_agreement,
     "secondary_overlap": secondary_overlap,
 }

@@ -46,7 +46,7 @@ def test_json_contract(grader_cli):
     assert 0 < data["score"] < data["max_score"]
     for criterion in data["criteria"]:
         assert set(criterion) == {"id", "score", "max_score", "feedback"}
-        assert criterion["id"].startswith("tags.")
+        assert criterion["id"].split(".")[0] in {"tags", "report"}
         assert 0 <= criterion["score"] <= criterion["max_score"]
     assert sum(c["score"] for c in data["criteria"]) == pytest.approx(data["score"])
     metrics = data["metrics"]

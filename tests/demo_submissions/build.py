@@ -1,14 +1,15 @@
 """Write the demo submissions of the failure audit from the answer key.
 
-The demos serve the docs and the tests: a perfect submission, a typical beginner's (the
-mix-ups beginners really make, drawn with a fixed seed), all one label, half missing, and a
-malformed one. Run `uv run pytest --update-goldens` to rewrite them and their goldens.
+The demos serve the docs and the tests: a perfect submission (with the reference report), a
+typical beginner's (the mix-ups beginners really make, drawn with a fixed seed, and a shallow
+report), all one label, half missing, and a malformed one; the last three have no report. Run `uv run pytest --update-goldens` to rewrite them and their goldens.
 """
 
 from __future__ import annotations
 
 import csv
 import random
+import shutil
 from pathlib import Path
 
 from grader.answer_key import AnswerKey, load_answer_key
@@ -34,9 +35,14 @@ BEGINNER_MIXUPS = {
 }
 
 
-def _write(name: str, rows: list[dict[str, str]]) -> None:
+SAMPLE_REPORTS = HERE.parent.parent.parent / "solutions" / "failure-audit" / "sample_reports"
+
+
+def _write(name: str, rows: list[dict[str, str]], report: str | None = None) -> None:
     folder = HERE / name
     folder.mkdir(parents=True, exist_ok=True)
+    if report:
+        shutil.copy(SAMPLE_REPORTS / report, folder / "report.md")
     with (folder / "tags.csv").open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, FIELDS, lineterminator="\n")
         writer.writeheader()
@@ -68,8 +74,8 @@ def build() -> None:
     """Rewrite every demo submission."""
     key = load_answer_key(load_rubric(exercise_rubric("failure-audit")).answer_key)
     entries = list(key.entries.values())
-    _write("perfect", [_row(e.log_id, e.label, e.secondary) for e in entries])
-    _write("beginner", beginner(key))
+    _write("perfect", [_row(e.log_id, e.label, e.secondary) for e in entries], "reference.md")
+    _write("beginner", beginner(key), "08-adequate-shallow.md")
     _write("one-label", [_row(e.log_id, "no-failure") for e in entries])
     _write("half-missing", [_row(e.log_id, e.label, e.secondary) for e in entries[::2]])
     malformed = [_row(e.log_id, e.label) for e in entries[:6]]
