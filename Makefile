@@ -7,7 +7,7 @@ PYTHON ?= python3
 export UV_PYTHON_DOWNLOADS := never
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test build lint bench env
+.PHONY: serve test build lint bench env release
 
 serve: env
 	$(UV) run --locked mkdocs serve --dev-addr 127.0.0.1:8000
@@ -30,3 +30,7 @@ env: $(UV)
 .tools/bin/uv:
 	$(PYTHON) -m venv .tools
 	.tools/bin/pip install --quiet uv
+
+# The learner version of every assignment, in exercises/release/ (nbgrader strips solutions).
+release: env
+	cd exercises && $(abspath $(UV)) run --locked nbgrader generate_assignment failure-audit --force

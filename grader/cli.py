@@ -95,6 +95,22 @@ def check(
     typer.echo(result.render())
 
 
+@app.command()
+def export(
+    db: Annotated[Path, typer.Option(help="The nbgrader gradebook (gradebook.db).")] = Path(
+        "gradebook.db"),
+    out: Annotated[Path | None, typer.Option(help="Write the CSV here, not stdout.")] = None,
+) -> None:
+    """Export per-criterion scores (with mentors' overrides) from an nbgrader gradebook."""
+    from grader.export import gradebook_rows, to_csv
+
+    if not db.is_file():
+        typer.echo(f"{db}: no such gradebook; run this in the course folder or pass --db",
+                   err=True)
+        raise typer.Exit(2)
+    _emit(to_csv(gradebook_rows(db)), out)
+
+
 @taxonomy_app.command("validate")
 def taxonomy_validate(
     file: Annotated[Path, typer.Argument(help="A codebook YAML file.")],

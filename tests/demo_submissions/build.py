@@ -2,7 +2,8 @@
 
 The demos serve the docs and the tests: a perfect submission (with the reference report), a
 typical beginner's (the mix-ups beginners really make, drawn with a fixed seed, and a shallow
-report), all one label, half missing, and a malformed one; the last three have no report. Run `uv run pytest --update-goldens` to rewrite them and their goldens.
+report), all one label, half missing, and a malformed one; the last three have no report.
+Run `uv run pytest --update-goldens` to rewrite them and their goldens.
 """
 
 from __future__ import annotations
