@@ -19,6 +19,15 @@ DEMOS = ROOT / "tests" / "demo_submissions" / "failure-audit"
 GOLDENS = ROOT / "tests" / "goldens"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Keep Jupyter, IPython and nbgrader away from the user's own settings."""
+    import tempfile
+
+    home = Path(tempfile.mkdtemp(prefix="course-tests-jupyter-"))
+    for name in ("JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "IPYTHONDIR"):
+        os.environ[name] = str(home / name.lower())
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-goldens", action="store_true",
                      help="rewrite tests/goldens/ from the current output instead of comparing")

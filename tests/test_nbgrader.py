@@ -63,10 +63,7 @@ def course(tmp_path_factory):
     shutil.copytree(ROOT / "exercises", course, ignore=shutil.ignore_patterns(
         "release", "submitted", "autograded", "feedback", "gradebook.db"))
     env = {**os.environ,
-           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-           "JUPYTER_CONFIG_DIR": str(root / "jupyter-config"),
-           "JUPYTER_DATA_DIR": str(root / "jupyter-data"),
-           "IPYTHONDIR": str(root / "ipython")}
+           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
     nbgrader(course, env, "generate_assignment", ASSIGNMENT)
     release = course / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
 
@@ -201,3 +198,40 @@ def test_feedback_contains_no_answer_key_entry(course, student):
     own_report = (course / "autograded" / student / ASSIGNMENT / "report.md")
     learner_text = own_report.read_text() if own_report.exists() else ""
     assert not leaks(page, learner_text)
+
+
+def test_site_notebook_is_the_nbgrader_release(course):
+    from grader.release import release_notebook
+
+    ours = release_notebook(ROOT / "exercises" / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
+    theirs = nbformat.read(course / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb",
+                           as_version=4)
+    assert [(c.source, c.metadata) for c in ours.cells] == [
+        (c.source, c.metadata) for c in theirs.cells]
+
+
+def test_learner_path_from_the_site_notebook(tmp_path):
+    """Download the site's notebook, work it, run it as JupyterLab would, check, grade."""
+    from nbclient import NotebookClient
+
+    from grader.release import release_notebook
+
+    folder = tmp_path / "my-audit"
+    folder.mkdir()
+    released = folder / f"{ASSIGNMENT}.ipynb"
+    nbformat.write(release_notebook(ROOT / "exercises" / "source" / ASSIGNMENT /
+                                    f"{ASSIGNMENT}.ipynb"), released)
+    with (DEMOS / "beginner" / "tags.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    report = (SOLUTIONS / "sample_reports" / "08-adequate-shallow.md").read_text()
+    notebook = learner_notebook(released, tag_lines(rows), report)
+    NotebookClient(notebook, timeout=300, resources={"metadata": {"path": str(folder)}}).execute()
+    assert (folder / "tags.csv").is_file() and (folder / "report.md").is_file()
+    grader = str(Path(sys.executable).parent / "grader")
+    check = subprocess.run([grader, "check", "--submission", str(folder)], capture_output=True,
+                           text=True)
+    assert check.returncode == 0 and "tags.csv: well-formed" in check.stdout
+    graded = subprocess.run([grader, "grade", "--exercise", ASSIGNMENT, "--submission",
+                             str(folder), "--format", "json"], capture_output=True, text=True)
+    assert graded.returncode == 0
+    assert 50 < json.loads(graded.stdout)["score"] < 100

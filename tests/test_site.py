@@ -68,3 +68,14 @@ def test_every_python_block_runs(where, code, tmp_path):
     done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
                           text=True, timeout=120)
     assert done.returncode == 0, f"{where}:\n{done.stderr}"
+
+
+def test_project_notebook_is_downloadable_and_solution_free(site):
+    import nbformat
+
+    notebook = nbformat.read(site / "projects" / "failure-audit.ipynb", as_version=4)
+    text = "\n".join(cell.source for cell in notebook.cells)
+    assert "raise NotImplementedError()" in text
+    assert "BEGIN SOLUTION" not in text and "answer_key" not in text
+    assert 'href="../failure-audit.ipynb"' in (
+        site / "projects" / "failure-audit" / "index.html").read_text(encoding="utf-8")
