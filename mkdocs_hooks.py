@@ -1,21 +1,56 @@
-"""MkDocs hooks: pages and downloads generated from the project's data, never edited by hand."""
+"""MkDocs hooks: pages and files generated at build time, never edited by hand or committed.
+
+- the taxonomy reference page, rendered from the codebook;
+- the learner version of each project notebook, released with nbgrader's preprocessors;
+- Mermaid, fetched once from the npm registry (pinned) so diagrams render offline.
+"""
 
 from __future__ import annotations
 
+import subprocess
+import tarfile
+from pathlib import Path
+
 import nbformat
+from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
 from grader.release import EXERCISES, release_notebook
 from grader.taxonomy_page import render_taxonomy_page
 
+ROOT = Path(__file__).resolve().parent
 TAXONOMY_PAGE = "reference/taxonomy.md"
 RELEASED_NOTEBOOKS = {"projects/failure-audit.ipynb": "failure-audit/failure-audit.ipynb"}
+# Material for MkDocs skips its CDN fetch when `mermaid` is already defined by a local script
+# (see extra_javascript in mkdocs.yml). Pinned: Material 9 drives the Mermaid 11 API.
+MERMAID_VERSION = "11.17.2"
+MERMAID_SITE_PATH = "assets/vendor/mermaid.min.js"
+
+
+def mermaid_bundle(cache: Path = ROOT / ".tools" / "npm") -> bytes:
+    """Mermaid's browser bundle, from the npm registry's tarball (cached after the first run)."""
+    bundle = cache / f"mermaid-{MERMAID_VERSION}.min.js"
+    if not bundle.is_file():
+        cache.mkdir(parents=True, exist_ok=True)
+        try:
+            subprocess.run(["npm", "pack", "--silent", f"mermaid@{MERMAID_VERSION}"], cwd=cache,
+                           check=True, capture_output=True, text=True, timeout=300)
+        except (OSError, subprocess.SubprocessError) as exc:
+            raise PluginError(f"could not fetch mermaid@{MERMAID_VERSION} with npm: {exc}. "
+                              "Install Node.js and npm, or reach the npm registry once.") from exc
+        tarball = cache / f"mermaid-{MERMAID_VERSION}.tgz"
+        with tarfile.open(tarball) as archive:
+            member = archive.extractfile("package/dist/mermaid.min.js")
+            bundle.write_bytes(member.read())
+        tarball.unlink()
+    return bundle.read_bytes()
 
 
 def on_files(files: Files, config) -> Files:
-    """Add the taxonomy reference page and the learner version of each project notebook."""
+    """Add the generated pages and files to the site."""
     files.append(File.generated(config, TAXONOMY_PAGE, content=render_taxonomy_page()))
     for target, source in RELEASED_NOTEBOOKS.items():
         notebook = release_notebook(EXERCISES / "source" / source)
         files.append(File.generated(config, target, content=nbformat.writes(notebook)))
+    files.append(File.generated(config, MERMAID_SITE_PATH, content=mermaid_bundle()))
     return files

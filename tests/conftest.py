@@ -43,6 +43,17 @@ def exercise() -> Exercise:
     return load_exercise(exercise_rubric("failure-audit"))
 
 
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """The course site, built once with `mkdocs build --strict`."""
+    out = tmp_path_factory.mktemp("site")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir",
+                           str(out)], cwd=ROOT, capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    return out
+
+
 @dataclass
 class Run:
     returncode: int
