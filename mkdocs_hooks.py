@@ -20,6 +20,7 @@ from grader.taxonomy_page import render_taxonomy_page
 
 ROOT = Path(__file__).resolve().parent
 TAXONOMY_PAGE = "reference/taxonomy.md"
+# site path of the download (its read-only page is the same path with `-notebook.md`)
 RELEASED_NOTEBOOKS = {"projects/failure-audit.ipynb": "failure-audit/failure-audit.ipynb"}
 # Material for MkDocs skips its CDN fetch when `mermaid` is already defined by a local script
 # (see extra_javascript in mkdocs.yml). Pinned: Material 9 drives the Mermaid 11 API.
@@ -46,11 +47,24 @@ def mermaid_bundle(cache: Path = ROOT / ".tools" / "npm") -> bytes:
     return bundle.read_bytes()
 
 
+def notebook_page(notebook: nbformat.NotebookNode, download: str) -> str:
+    """A released notebook as a read-only page, with a link to download it."""
+    from nbconvert import MarkdownExporter
+
+    body, _ = MarkdownExporter().from_notebook_node(notebook)
+    name = Path(download).name
+    return (f"<!-- Generated from the released notebook by mkdocs_hooks.py. -->\n"
+            f"!!! note \"Read-only copy\"\n    This is the notebook learners receive, without "
+            f"solutions. [Download {name}]({name}) to work it in JupyterLab.\n\n{body}")
+
+
 def on_files(files: Files, config) -> Files:
     """Add the generated pages and files to the site."""
     files.append(File.generated(config, TAXONOMY_PAGE, content=render_taxonomy_page()))
     for target, source in RELEASED_NOTEBOOKS.items():
         notebook = release_notebook(EXERCISES / "source" / source)
         files.append(File.generated(config, target, content=nbformat.writes(notebook)))
+        page = target.removesuffix(".ipynb") + "-notebook.md"
+        files.append(File.generated(config, page, content=notebook_page(notebook, target)))
     files.append(File.generated(config, MERMAID_SITE_PATH, content=mermaid_bundle()))
     return files

@@ -78,6 +78,7 @@ def shoot(page, name: str) -> None:
     ("", "home", "LLM failure analysis"),
     ("reference/taxonomy/", "taxonomy", "fabricated-fact"),
     ("projects/failure-audit/", "project-failure-audit", "failure audit"),
+    ("projects/failure-audit-notebook/", "notebook-page", "Read-only copy"),
 ])
 def test_page_renders_cleanly(page, base_url, path, name, text):
     page.goto(base_url + path, wait_until="networkidle")

@@ -67,3 +67,7 @@ def test_project_notebook_is_downloadable_and_solution_free(site):
     assert "BEGIN SOLUTION" not in text and "answer_key" not in text
     assert 'href="../failure-audit.ipynb"' in (
         site / "projects" / "failure-audit" / "index.html").read_text(encoding="utf-8")
+    readable = (site / "projects" / "failure-audit-notebook" / "index.html").read_text(
+        encoding="utf-8")
+    assert "show_log" in readable and "NotImplementedError" in readable
+    assert "BEGIN SOLUTION" not in readable and "answer_key" not in readable
