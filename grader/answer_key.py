@@ -11,6 +11,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from grader.errors import Problem, UnusableInput
 from labkit.codebook import Codebook
 
 
@@ -42,29 +43,68 @@ class AnswerKey(BaseModel):
     model_config = ConfigDict(frozen=True)
     entries: dict[str, KeyEntry]
 
-    def check_against(self, codebook: Codebook) -> list[str]:
-        """Codes the key uses that the codebook lacks (an empty list when consistent)."""
-        used = {
-            (entry.log_id, code)
-            for entry in self.entries.values()
-            for code in (*entry.correct_labels, *entry.secondary)
-        }
-        return sorted(f"{log_id}: '{code}'" for log_id, code in used if code not in codebook.codes)
 
 
-def load_answer_key(path: Path) -> AnswerKey:
-    """Read an answer-key CSV into an `AnswerKey`."""
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    entries = [
-        KeyEntry(
-            log_id=row["log_id"].strip(),
-            label=row["label"].strip(),
-            accepted=split_codes(row.get("accepted")),
-            secondary=split_codes(row.get("secondary")),
-            kb_article=(row.get("kb_article") or "").strip(),
-            rationale=row["rationale"].strip(),
-        )
-        for row in rows
-    ]
-    return AnswerKey(entries={entry.log_id: entry for entry in entries})
+REQUIRED = ("log_id", "label", "rationale")
+
+
+def load_answer_key(path: Path, codebook: Codebook | None = None) -> AnswerKey:
+    """Read an answer-key CSV; raise `UnusableInput` naming every bad line.
+
+    With a codebook, every gold, accepted and secondary code must be one of its codes.
+    """
+    file = path.name
+    problems: list[Problem] = []
+    entries: dict[str, KeyEntry] = {}
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
+            if missing:
+                raise UnusableInput([Problem("answer-key-invalid", file,
+                                             f"no column {', '.join(missing)}", 1,
+                                             "the header is log_id,label,accepted,secondary,"
+                                             "kb_article,rationale")])
+            for row in reader:
+                line = reader.line_num
+                entry = _entry(row, (file, line), codebook, problems)
+                if entry and entry.log_id in entries:
+                    problems.append(Problem("answer-key-invalid", file,
+                                            f"log '{entry.log_id}' appears twice", line))
+                elif entry:
+                    entries[entry.log_id] = entry
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UnusableInput([Problem("answer-key-invalid", file, f"cannot be read: {exc}",
+                                     None, "save it as UTF-8 CSV")]) from None
+    if not entries and not problems:
+        problems.append(Problem("answer-key-invalid", file, "no rows", None,
+                                "add one row per log"))
+    if problems:
+        raise UnusableInput(problems)
+    return AnswerKey(entries=entries)
+
+
+def _entry(row: dict[str, str | None], where: tuple[str, int], codebook: Codebook | None,
+           problems: list[Problem]) -> KeyEntry | None:
+    file, line = where
+    values = {name: (row.get(name) or "").strip() for name in REQUIRED}
+    blank = [name for name, value in values.items() if not value]
+    if blank:
+        problems.append(Problem("answer-key-invalid", file, f"blank {', '.join(blank)}", line))
+        return None
+    entry = KeyEntry(
+        log_id=values["log_id"],
+        label=values["label"],
+        accepted=split_codes(row.get("accepted")),
+        secondary=split_codes(row.get("secondary")),
+        kb_article=(row.get("kb_article") or "").strip(),
+        rationale=values["rationale"],
+    )
+    unknown = [c for c in (*entry.correct_labels, *entry.secondary)
+               if codebook and c not in codebook.codes]
+    if unknown:
+        problems.append(Problem("answer-key-invalid", file,
+                                f"code(s) {', '.join(unknown)} not in the codebook", line,
+                                "use the codebook's codes, or add them to the codebook"))
+        return None
+    return entry

@@ -22,6 +22,8 @@ ERROR_CODES: dict[str, str] = {
     "duplicate-log-id": "the same log is tagged twice",
     "unknown-log-id": "a log id is not in the dataset",
     "codebook-invalid": "a codebook entry breaks the codebook format",
+    "rubric-invalid": "a rubric cannot be used as it is",
+    "answer-key-invalid": "an answer key has a row that cannot be used",
     "yaml-syntax": "the file is not valid YAML",
 }
 

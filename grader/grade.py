@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.answer_key import AnswerKey, load_answer_key
+from grader.codebook_check import codebook_problems
 from grader.errors import Problem, UnusableInput
 from grader.metrics import align, tag_metrics
 from grader.report import Report, parse_report
@@ -82,14 +83,21 @@ class Exercise:
 
 
 def load_exercise(rubric_path: Path) -> Exercise:
-    """Load a rubric and the codebook and answer key it names, and check they agree."""
+    """Load a rubric and the codebook and answer key it names, and check they agree.
+
+    A mentor's or workshop lead's own files get the same coded problems as a learner's.
+    """
     rubric = load_rubric(rubric_path)
-    codebook = load_codebook(rubric.codebook)
-    key = load_answer_key(rubric.answer_key)
-    unknown = key.check_against(codebook)
+    unknown = [f"{c.id}: '{c.scorer}'" for c in rubric.criteria if c.scorer not in SCORERS]
     if unknown:
-        raise ValueError(f"answer key uses codes the codebook lacks: {', '.join(unknown)}")
-    return Exercise(rubric, codebook, key)
+        raise UnusableInput([Problem("rubric-invalid", rubric_path.name,
+                                     f"unknown scorer {', '.join(unknown)}", None,
+                                     f"choose from: {', '.join(sorted(SCORERS))}")])
+    problems = codebook_problems(rubric.codebook)
+    if problems:
+        raise UnusableInput(problems)
+    codebook = load_codebook(rubric.codebook)
+    return Exercise(rubric, codebook, load_answer_key(rubric.answer_key, codebook))
 
 
 def grade_submission(exercise: Exercise, submission: Path) -> Grade:

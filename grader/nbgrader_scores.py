@@ -41,13 +41,16 @@ class CleanProcessScores(NbGraderPreprocessor):
 
     exercise = Unicode("", help="Exercise id of the rubric; default: the assignment id.").tag(
         config=True)
+    rubric = Unicode("", help="Path of a rubric YAML of your own (overrides exercise).").tag(
+        config=True)
 
     def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
         """Grade the submission folder once and rewrite every matching test cell."""
         folder = Path(resources["metadata"]["path"])
-        exercise = self.exercise or resources["nbgrader"]["assignment"]
+        rubric = Path(self.rubric) if self.rubric else exercise_rubric(
+            self.exercise or resources["nbgrader"]["assignment"])
         try:
-            grade = grade_submission(load_exercise(exercise_rubric(exercise)), folder)
+            grade = grade_submission(load_exercise(rubric), folder)
             scores = {grade_id(s.criterion): (s.points, s.explanation) for s in grade.scores}
             unusable = ""
         except UnusableInput as error:

@@ -10,7 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from grader.codebook_check import node_line
+from grader.errors import Problem, UnusableInput
 
 SOLUTIONS_DIR = Path(__file__).resolve().parent.parent / "solutions"
 
@@ -43,11 +46,39 @@ class Rubric(BaseModel):
 
 
 def load_rubric(path: Path) -> Rubric:
-    """Read a rubric and resolve its paths against the rubric's folder."""
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    """Read a rubric and resolve its paths against the rubric's folder.
+
+    Raises `UnusableInput` with every problem (and its YAML line) when it cannot be used.
+    """
+    def problem(message: str, line: int | None = None, hint: str = "") -> UnusableInput:
+        return UnusableInput([Problem("rubric-invalid", path.name, message, line, hint)])
+
+    if not path.is_file():
+        raise problem("no such file", hint="pass the path of a rubric YAML to --rubric")
+    try:
+        text = path.read_text(encoding="utf-8")
+        raw, root = yaml.safe_load(text), yaml.compose(text)
+    except (UnicodeDecodeError, yaml.YAMLError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise problem(f"not valid YAML: {getattr(exc, 'problem', exc)}",
+                      mark.line + 1 if mark else None) from None
+    if not isinstance(raw, dict):
+        raise problem("the rubric must be a mapping with exercise, title, answer_key, "
+                      "codebook and criteria")
     for name in ("answer_key", "codebook"):
-        raw[name] = (path.parent / raw[name]).resolve()
-    return Rubric.model_validate(raw)
+        if isinstance(raw.get(name), str):
+            raw[name] = (path.parent / raw[name]).resolve()
+            if not raw[name].is_file():
+                raise problem(f"{name}: no such file {raw[name]}", node_line(root, (name,)))
+    try:
+        return Rubric.model_validate(raw)
+    except ValidationError as exc:
+        raise UnusableInput([
+            Problem("rubric-invalid", path.name,
+                    f"{'.'.join(map(str, e['loc'])) or 'top level'}: {e['msg']}",
+                    node_line(root, e["loc"]))
+            for e in exc.errors()
+        ]) from None
 
 
 def exercise_rubric(exercise: str) -> Path:

@@ -127,7 +127,7 @@ def test_unknown_exercise_is_a_usage_error(grader_cli, tmp_path):
     assert "failure-audit" in run.stderr and "Traceback" not in run.stderr
 
 
-def test_internal_error_exits_1(grader_cli, tmp_path):
+def test_unusable_rubric_exits_2(grader_cli, tmp_path):
     rubric = tmp_path / "rubric.yaml"
     key = ROOT / "solutions" / "failure-audit" / "answer_key.csv"
     codebook = ROOT / "datasets" / "taxonomy" / "codebook.yaml"
@@ -135,8 +135,46 @@ def test_internal_error_exits_1(grader_cli, tmp_path):
         "exercise": "x", "title": "x", "answer_key": str(key), "codebook": str(codebook),
         "criteria": [{"id": "tags.agreement", "title": "t", "points": 1, "scorer": "nope"}]}))
     run = grader_cli("grade", "--rubric", rubric, "--submission", DEMOS / "perfect")
-    assert run.returncode == 1
-    assert "internal error" in run.stderr and "Traceback" not in run.stderr
+    assert run.returncode == 2
+    assert "[rubric-invalid]" in run.stderr and "tag_agreement" in run.stderr
+    rubric.write_text("exercise: x\ntitle: x\nanswer_key: missing.csv\n"
+                      f"codebook: {codebook}\ncriteria: []\n")
+    run = grader_cli("grade", "--rubric", rubric, "--submission", DEMOS / "perfect")
+    assert run.returncode == 2 and "rubric.yaml line 3: answer_key: no such file" in run.stderr
+
+
+def test_bad_answer_key_names_its_lines(grader_cli, tmp_path):
+    (tmp_path / "key.csv").write_text(
+        "log_id,label,accepted,secondary,kb_article,rationale\n"
+        "T-1,off-topic,,,,fine\nT-2,made-up,,,,x\nT-1,no-failure,,,,again\nT-3,,,,,\n")
+    rubric = tmp_path / "rubric.yaml"
+    rubric.write_text(
+        "exercise: team\ntitle: t\nanswer_key: key.csv\n"
+        f"codebook: {ROOT / 'datasets' / 'taxonomy' / 'codebook.yaml'}\n"
+        "criteria:\n  - {id: tags.agreement, title: t, points: 10, scorer: tag_agreement}\n")
+    run = grader_cli("grade", "--rubric", rubric, "--submission", tmp_path)
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    for expected in ["key.csv line 3: code(s) made-up not in the codebook",
+                     "key.csv line 4: log 'T-1' appears twice",
+                     "key.csv line 5: blank label, rationale"]:
+        assert expected in run.stderr
+
+
+def test_internal_error_exits_1_without_traceback(monkeypatch, capsys):
+    import grader.grade
+    from grader import cli
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(grader.grade, "grade_submission", broken)
+    monkeypatch.setattr("sys.argv", ["grader", "grade", "--exercise", "failure-audit",
+                                     "--submission", str(DEMOS / "perfect")])
+    with pytest.raises(SystemExit) as exited:
+        cli.main()
+    assert exited.value.code == 1
+    err = capsys.readouterr().err
+    assert "internal error: RuntimeError: a bug" in err and "Traceback" not in err
 
 
 def test_own_rubric_grades_own_key(grader_cli, tmp_path):

@@ -41,7 +41,8 @@ def test_conversations_are_well_formed(logs, articles):
 
 
 def test_every_key_code_is_in_the_codebook(exercise):
-    assert exercise.key.check_against(exercise.codebook) == []
+    used = {c for e in exercise.key.entries.values() for c in (*e.correct_labels, *e.secondary)}
+    assert used <= set(exercise.codebook.codes)
     for entry in exercise.key.entries.values():
         assert entry.label not in entry.accepted and entry.label not in entry.secondary
 
