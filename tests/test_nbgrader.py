@@ -235,3 +235,11 @@ def test_learner_path_from_the_site_notebook(tmp_path):
                              str(folder), "--format", "json"], capture_output=True, text=True)
     assert graded.returncode == 0
     assert 50 < json.loads(graded.stdout)["score"] < 100
+
+
+def test_nbgrader_export_totals_equal_the_per_criterion_sums(course, scores):
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    nbgrader(course, env, "export", "--to", "totals.csv")
+    with (course / "totals.csv").open(encoding="utf-8") as handle:
+        totals = {row["student_id"]: float(row["score"]) for row in csv.DictReader(handle)}
+    assert totals == {student: total(by_criterion) for student, by_criterion in scores.items()}
