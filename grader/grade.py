@@ -93,10 +93,13 @@ def load_exercise(rubric_path: Path) -> Exercise:
         raise UnusableInput([Problem("rubric-invalid", rubric_path.name,
                                      f"unknown scorer {', '.join(unknown)}", None,
                                      f"choose from: {', '.join(sorted(SCORERS))}")])
-    problems = codebook_problems(rubric.codebook)
-    if problems:
-        raise UnusableInput(problems)
-    codebook = load_codebook(rubric.codebook)
+    try:
+        codebook = load_codebook(rubric.codebook)
+    except Exception:  # any failure to load: the slower checker says where and why
+        problems = codebook_problems(rubric.codebook)
+        if not problems:
+            raise
+        raise UnusableInput(problems) from None
     return Exercise(rubric, codebook, load_answer_key(rubric.answer_key, codebook))
 
 

@@ -143,6 +143,18 @@ def test_unusable_rubric_exits_2(grader_cli, tmp_path):
     assert run.returncode == 2 and "rubric.yaml line 3: answer_key: no such file" in run.stderr
 
 
+def test_broken_codebook_in_a_rubric_exits_2(grader_cli, tmp_path):
+    (tmp_path / "codebook.yaml").write_text("name: x\nfamilies:\n  - id: a\n   codes: [\n")
+    rubric = tmp_path / "rubric.yaml"
+    rubric.write_text("exercise: team\ntitle: t\nanswer_key: key.csv\ncodebook: codebook.yaml\n"
+                      "criteria:\n  - {id: tags.agreement, title: t, points: 1, "
+                      "scorer: tag_agreement}\n")
+    (tmp_path / "key.csv").write_text("log_id,label,rationale\nT-1,off-topic,x\n")
+    run = grader_cli("grade", "--rubric", rubric, "--submission", tmp_path)
+    assert run.returncode == 2 and "codebook.yaml line" in run.stderr
+    assert "[yaml-syntax]" in run.stderr and "Traceback" not in run.stderr
+
+
 def test_bad_answer_key_names_its_lines(grader_cli, tmp_path):
     (tmp_path / "key.csv").write_text(
         "log_id,label,accepted,secondary,kb_article,rationale\n"
