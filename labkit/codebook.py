@@ -14,7 +14,6 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-CODEBOOK_SCHEMA_VERSION = 1
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CODEBOOK = ROOT / "datasets" / "taxonomy" / "codebook.yaml"
 
