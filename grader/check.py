@@ -11,7 +11,7 @@ from pathlib import Path
 
 from grader.errors import UnusableInput
 from grader.grade import REPORT_FILE, TAGS_FILE, find_file, read_report
-from grader.report import REPORT_MAX_WORDS, SECTION_TITLES
+from grader.report import REPORT_MAX_WORDS
 from grader.tags import load_tags
 from labkit.codebook import DEFAULT_CODEBOOK, load_codebook
 from labkit.supportchat import load_chat_logs
@@ -57,8 +57,7 @@ def check_submission(submission: Path) -> CheckResult:
     report, problem = read_report(submission / REPORT_FILE)
     notes = [problem] if problem else []
     if report is not None:
-        notes += [f"no '## {title}' section with content" for key, title in SECTION_TITLES.items()
-                  if not report.sections.get(key)]
+        notes += [f"no '## {title}' section with content" for title in report.missing_sections]
         if report.words > REPORT_MAX_WORDS:
             notes.append(f"{report.words} words, over the limit of {REPORT_MAX_WORDS}")
     return CheckResult(len(tags), len(log_ids), notes)

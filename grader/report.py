@@ -50,6 +50,11 @@ class Report:
     read_words: int | None = None
 
     @property
+    def missing_sections(self) -> list[str]:
+        """Titles of the four sections that are absent or empty, in the required order."""
+        return [title for key, title in SECTION_TITLES.items() if not self.sections.get(key)]
+
+    @property
     def words(self) -> int:
         """Words outside headings."""
         body = "\n".join(line for line in self.text.splitlines() if not line.startswith("#"))

@@ -267,7 +267,7 @@ def report_structure(context: Context, criterion: Criterion) -> Score:
     if context.report is None:
         return _score(criterion, 0, context.report_problem or "No report.md was handed in.")
     limit = int(criterion.params.get("max_words", REPORT_MAX_WORDS))
-    missing = [SECTION_TITLES[k] for k in SECTION_TITLES if not context.report.sections.get(k)]
+    missing = context.report.missing_sections
     words = context.report.words
     present = 4 - len(missing)
     fraction = 0.8 * present / 4 + (0.2 if present and words <= limit else 0)
