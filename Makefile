@@ -7,7 +7,7 @@ PYTHON ?= python3
 export UV_PYTHON_DOWNLOADS := never
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test build lint bench env release
+.PHONY: serve test build lint bench env release learner-pack
 
 serve: env
 	$(UV) run --locked mkdocs serve --dev-addr 127.0.0.1:8000
@@ -34,3 +34,8 @@ env: $(UV)
 # The learner version of every assignment, in exercises/release/ (nbgrader strips solutions).
 release: env
 	cd exercises && $(abspath $(UV)) run --locked nbgrader generate_assignment failure-audit --force
+
+# The learner packs (dist/<project>-learner-pack.zip): released notebook, public data, labkit
+# and grader check, pinned requirements; no answer key. The site offers the same zips.
+learner-pack: env
+	$(UV) run --locked python -m grader.pack --out dist

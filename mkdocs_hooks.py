@@ -2,6 +2,7 @@
 
 - the taxonomy reference page, rendered from the codebook;
 - the learner version of each project notebook, released with nbgrader's preprocessors;
+- the learner pack of each project (notebook, public data, labkit, grader check; no answers);
 - Mermaid, fetched once from the npm registry (pinned) so diagrams render offline.
 """
 
@@ -11,12 +12,14 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import tempfile
 from pathlib import Path
 
 import nbformat
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
+from grader.pack import PACKS, build_pack
 from grader.release import EXERCISES, release_notebook
 from grader.taxonomy_page import render_taxonomy_page
 
@@ -70,5 +73,10 @@ def on_files(files: Files, config) -> Files:
         files.append(File.generated(config, target, content=nbformat.writes(notebook)))
         page = target.removesuffix(".ipynb") + "-notebook.md"
         files.append(File.generated(config, page, content=notebook_page(notebook, target)))
+    with tempfile.TemporaryDirectory() as folder:
+        for exercise in PACKS:
+            pack = build_pack(exercise, Path(folder))
+            files.append(File.generated(config, f"projects/{pack.name}",
+                                        content=pack.read_bytes()))
     files.append(File.generated(config, MERMAID_SITE_PATH, content=mermaid_bundle()))
     return files

@@ -8,10 +8,15 @@ c.CourseDirectory.course_id = "llm-failure-analysis"
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
-# Score the grader's test cells outside the learner's kernel, right before nbgrader saves
-# the grades (see grader/nbgrader_scores.py).
+# Autograde. Learner code runs in a bubblewrap sandbox (grader/sandbox.py): no network, no
+# answer keys, no gradebook, no other learner's folder, limited memory, processes and time.
+# Without bwrap, autograde refuses [sandbox-unavailable]; to run unsandboxed, accepting that
+# learner code then runs with your rights and files, pass
+# --SandboxedExecute.unsafe_no_sandbox=True (the gradebook records it). Then the grader's
+# test cells are scored outside the learner's kernel, from the files the notebook wrote,
+# right before nbgrader saves the grades (grader/nbgrader_scores.py).
 c.Autograde.autograde_preprocessors = [
-    "nbgrader.preprocessors.Execute",
+    "grader.sandboxed_execute.SandboxedExecute",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
@@ -20,11 +25,16 @@ c.Autograde.autograde_preprocessors = [
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
-c.Execute.timeout = 300
+c.Execute.timeout = 30  # seconds per cell: interrupted, then stopped
+c.SandboxedExecute.notebook_timeout = 120  # seconds for the whole notebook
+# Also configurable: memory_mb, cpu_seconds, processes, file_mb, output_kb, extra_visible
+# (folders of your own data learner code may read), extra_hidden.
 
-# Feedback must never show hidden tests (nbgrader shows them by default).
+# Feedback must never show hidden tests (nbgrader shows them by default), and no page is
+# written that holds answer-key text (grader/feedback_guard.py).
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "nbgrader.preprocessors.ClearHiddenTests",
+    "grader.feedback_guard.GuardFeedback",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]

@@ -1,7 +1,9 @@
 """`grader check`: is a submission well-formed and complete? Reads no answer key.
 
 It needs only what learners have (the codebook and the dataset), so it runs anywhere and
-can reveal nothing about the reference answers.
+can reveal nothing about the reference answers. For the report it validates the claims
+block, resolves every pointer and quote against the materials, recomputes the claimed count
+from the learner's own tags, and checks the prose's sections and length.
 """
 
 from __future__ import annotations
@@ -9,11 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.errors import UnusableInput
-from grader.grade import REPORT_FILE, TAGS_FILE, find_file, read_report
+from grader.claim_scoring import FIGURE, ProseParams, prose_agreement
+from grader.errors import Problem, UnusableInput
+from grader.grade import REPORT_FILE, TAGS_FILE, find_file
+from grader.materials import load_materials
 from grader.report import REPORT_MAX_WORDS
-from grader.tags import load_tags
-from labkit.codebook import DEFAULT_CODEBOOK, load_codebook
+from grader.tags import Tag, load_tags
+from grader.written import WrittenWork, read_written_work
+from labkit.codebook import DEFAULT_CODEBOOK, Codebook, load_codebook
 from labkit.supportchat import load_chat_logs
 
 CHECKABLE = ("failure-audit",)
@@ -21,23 +26,27 @@ CHECKABLE = ("failure-audit",)
 
 @dataclass(frozen=True)
 class CheckResult:
-    """What the self-check found: coverage of the tags and the report's shape."""
+    """What the self-check found: coverage of the tags, the report's problems and notes."""
 
     tagged: int
     logs: int
+    report_problems: list[Problem]
     report_notes: list[str]
 
     @property
     def ready(self) -> bool:
         """True when every log is tagged and the report has nothing to fix."""
-        return self.tagged == self.logs and not self.report_notes
+        return self.tagged == self.logs and not self.report_problems and not self.report_notes
 
     def render(self) -> str:
         """The lines a learner reads."""
         lines = [f"tags.csv: well-formed; {self.tagged} of {self.logs} logs tagged"
                  + ("" if self.tagged == self.logs else " (tag every log before you submit)")]
-        lines += [f"report.md: {note}" for note in self.report_notes] or [
-            "report.md: four sections, within the length limit"]
+        lines += [problem.render() for problem in self.report_problems]
+        lines += [f"report.md: {note}" for note in self.report_notes]
+        if not self.report_problems and not self.report_notes:
+            lines.append("report.md: claims block valid, every pointer and quote resolves; "
+                         "four sections, within the length limit, agreeing with the claims")
         lines.append("ready to submit" if self.ready else "not ready yet: fix the lines above")
         return "\n".join(lines)
 
@@ -51,13 +60,39 @@ def self_check(submission: str | Path = ".") -> None:
 
 
 def check_submission(submission: Path) -> CheckResult:
-    """Validate the files of a failure-audit submission; raise `UnusableInput` if unusable."""
+    """Validate the files of a failure-audit submission; raise `UnusableInput` if the tags
+    cannot be used."""
+    codebook = load_codebook(DEFAULT_CODEBOOK)
     log_ids = [log.log_id for log in load_chat_logs()]
-    tags = load_tags(find_file(submission, TAGS_FILE), load_codebook(DEFAULT_CODEBOOK), log_ids)
-    report, problem = read_report(submission / REPORT_FILE)
-    notes = [problem] if problem else []
-    if report is not None:
-        notes += [f"no '## {title}' section with content" for title in report.missing_sections]
-        if report.words > REPORT_MAX_WORDS:
-            notes.append(f"{report.words} words, over the limit of {REPORT_MAX_WORDS}")
-    return CheckResult(len(tags), len(log_ids), notes)
+    tags = load_tags(find_file(submission, TAGS_FILE), codebook, log_ids)
+    written = read_written_work(submission / REPORT_FILE, codebook, load_materials())
+    problems, notes = report_findings(written, tags, codebook)
+    return CheckResult(len(tags), len(log_ids), problems, notes)
+
+
+def report_findings(written: WrittenWork, tags: list[Tag],
+                    codebook: Codebook) -> tuple[list[Problem], list[str]]:
+    """The report's coded problems and the notes on its prose, from public files only."""
+    if written.status != "scored":
+        return [], [written.problem]
+    read, prose = written.claims, written.prose
+    problems = [*read.problems, *read.unresolved]
+    notes = [f"no '## {title}' section with content" for title in prose.missing_sections]
+    if prose.words > REPORT_MAX_WORDS:
+        notes.append(f"{prose.words} words of prose, over the limit of {REPORT_MAX_WORDS}")
+    prose_rules = ProseParams()  # the course rubric's values, which a learner cannot read
+    notes += [f"'## {title}' has {words} words; a section needs at least "
+              f"{prose_rules.min_section_words}" for title, words in prose.section_words.items()
+              if title not in prose.missing_sections and words < prose_rules.min_section_words]
+    claims = read.claims
+    if claims is not None:
+        notes += prose_agreement(codebook, claims, prose.sections.get("finding", ""),
+                                 prose.text)[1]
+        if not FIGURE.search(claims.verify.target):
+            notes.append("verify.target states no figure: say what result (a number of logs, "
+                         "a rate) would show that the fix worked")
+        own = sum(tag.label == claims.finding for tag in tags)
+        if claims.count != own:
+            notes.append(f"count is {claims.count}, but your tags.csv gives "
+                         f"'{claims.finding}' as the primary label of {own} logs")
+    return problems, notes

@@ -55,6 +55,10 @@ def grade(
     from grader.rubric import exercise_rubric, known_exercises
 
     if rubric is None:
+        if not known_exercises():
+            typer.echo("No answer keys are here: grading is your mentor's. To check your files "
+                       "before you hand them in, run `grader check`.", err=True)
+            raise typer.Exit(2)
         if exercise not in known_exercises():
             raise typer.BadParameter(
                 f"'{exercise}' is not an exercise; choose one of: {', '.join(known_exercises())}",

@@ -13,6 +13,8 @@ ERROR_CODES: dict[str, str] = {
     "submission-not-found": "the submission folder does not exist",
     "file-missing": "a file the exercise needs is not in the submission folder",
     "file-empty": "the file has no content",
+    "not-a-file": "the name is a link, a folder or a special file, not the file itself",
+    "file-too-large": "the file is larger than the exercise allows",
     "encoding": "the file is not UTF-8 text",
     "not-csv": "the file is not comma-separated values",
     "missing-column": "a required column is absent from the header",
@@ -25,7 +27,18 @@ ERROR_CODES: dict[str, str] = {
     "rubric-invalid": "a rubric cannot be used as it is",
     "answer-key-invalid": "an answer key has a row that cannot be used",
     "yaml-syntax": "the file is not valid YAML",
+    "claims-missing": "a report does not start with its claims block",
+    "claims-syntax": "the claims block is not YAML that can be read",
+    "claims-invalid": "a field of the claims block breaks the claims format",
+    "claims-not-committed": "several values are given where one is asked",
+    "pointer-unresolved": "a location or target does not point into the materials",
+    "quote-not-found": "an evidence quote does not occur in the bot's turns of its log",
+    "quote-not-bot": "an evidence quote is the customer's words, not the bot's",
+    "sandbox-unavailable": "autograde cannot start the sandbox that runs learner code",
+    "feedback-leak": "a feedback page would show mentor-only text, so it was not written",
 }
+# Problems that mean nothing was handed in, rather than something unusable.
+NOT_SUBMITTED = frozenset({"submission-not-found", "file-missing", "file-empty"})
 
 
 def docs_url(code: str) -> str:
@@ -43,6 +56,7 @@ class Problem:
     message: str
     line: int | None = None
     hint: str = ""
+    field: str = ""
 
     def __post_init__(self) -> None:
         if self.code not in ERROR_CODES:
@@ -66,6 +80,7 @@ class Problem:
             "line": self.line,
             "message": self.message,
             "hint": self.hint,
+            "field": self.field,
             "docs": docs_url(self.code),
         }
 

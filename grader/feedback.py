@@ -29,9 +29,10 @@ def feedback_dict(grade: Grade, visibility: Visibility = "formative") -> dict[st
         "codebook_version": context.codebook.version,
         "score": grade.score,
         "max_score": grade.max_score,
+        "pending_points": grade.pending_points,
         "criteria": [
             {"id": s.criterion, "score": s.points, "max_score": s.max_points,
-             "feedback": s.explanation}
+             "status": s.status, "feedback": s.explanation}
             for s in grade.scores
         ],
         "metrics": grade.metrics,
@@ -75,11 +76,14 @@ def render_text(data: dict, width: int = 100) -> str:
 
     console = Console(file=io.StringIO(), width=width, color_system=None, highlight=False)
     metrics = data["metrics"]
-    console.print(f"{data['exercise']}: {data['score']:g} / {data['max_score']:g} points "
-                  f"({data['visibility']} feedback, taxonomy v{data['codebook_version']})")
-    scores = Table("criterion", "points", "feedback", show_lines=True)
+    pending = (f", {data['pending_points']:g} pending a mentor's grade"
+               if data["pending_points"] else "")
+    console.print(f"{data['exercise']}: {data['score']:g} / {data['max_score']:g} points"
+                  f"{pending} ({data['visibility']} feedback, taxonomy "
+                  f"v{data['codebook_version']})")
+    scores = Table("criterion", "points", "status", "feedback", show_lines=True)
     for c in data["criteria"]:
-        scores.add_row(c["id"], f"{c['score']:g} / {c['max_score']:g}", c["feedback"])
+        scores.add_row(c["id"], points_text(c), c["status"], c["feedback"])
     console.print(scores)
     console.print(
         f"agreement: accuracy {metrics['accuracy']:.2f}  cohen_kappa {_num(metrics['cohen_kappa'])}"
@@ -103,6 +107,12 @@ def render_text(data: dict, width: int = 100) -> str:
             review.add_row(row["log_id"], row["yours"], row["reference"], row["rationale"])
         console.print(review)
     return console.file.getvalue()
+
+
+def points_text(criterion: dict) -> str:
+    """`3.5 / 4`, or `pending / 8` for a criterion a mentor has not graded yet."""
+    score = "pending" if criterion["score"] is None else f"{criterion['score']:g}"
+    return f"{score} / {criterion['max_score']:g}"
 
 
 def _num(value: float | None) -> str:
@@ -139,4 +149,5 @@ def render_html(data: dict) -> str:
 
     env = Environment(loader=PackageLoader("grader"), autoescape=True)
     template = env.get_template("feedback.html.j2")
-    return template.render(data=data, plot=confusion_png(data["metrics"]["confusion"]))
+    return template.render(data=data, plot=confusion_png(data["metrics"]["confusion"]),
+                           points_text=points_text)

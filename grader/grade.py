@@ -5,20 +5,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from grader.answer_key import AnswerKey, load_answer_key
-from grader.codebook_check import codebook_problems
+from grader.claim_scoring import CLAIM_SCORERS
+from grader.codebook_check import codebook_problems, node_line
 from grader.errors import Problem, UnusableInput
+from grader.materials import Materials, load_materials
 from grader.metrics import align, tag_metrics
-from grader.report import Report, parse_report
-from grader.report_scoring import REPORT_SCORERS
+from grader.planted import PlantedCauses, load_planted_causes
 from grader.rubric import Rubric, load_rubric
 from grader.scoring import TAG_SCORERS, Context, Score
 from grader.tags import load_tags
+from grader.written import read_written_work
 from labkit.codebook import Codebook, load_codebook
 
 TAGS_FILE = "tags.csv"
 REPORT_FILE = "report.md"
-SCORERS = {**TAG_SCORERS, **REPORT_SCORERS}
+SCORERS = {**TAG_SCORERS, **CLAIM_SCORERS}
 
 
 @dataclass(frozen=True)
@@ -32,13 +36,18 @@ class Grade:
 
     @property
     def score(self) -> float:
-        """Total points earned."""
-        return round(sum(score.points for score in self.scores), 2)
+        """Total points earned so far (a pending criterion adds nothing until graded)."""
+        return round(sum(score.points or 0 for score in self.scores), 2)
 
     @property
     def max_score(self) -> float:
         """Total points available."""
         return self.rubric.max_score
+
+    @property
+    def pending_points(self) -> float:
+        """Points that wait for a mentor's grade."""
+        return sum(s.max_points for s in self.scores if s.status == "pending")
 
 
 def find_file(folder: Path, name: str) -> Path:
@@ -48,7 +57,7 @@ def find_file(folder: Path, name: str) -> Path:
                                      "no such folder", None,
                                      "pass the folder that holds tags.csv to --submission.")])
     path = folder / name
-    if path.is_file():
+    if path.exists() or path.is_symlink():
         return path
     present = sorted(p.name for p in folder.iterdir() if p.is_file())
     near = [p for p in present if p.lower().startswith(Path(name).stem)]
@@ -57,42 +66,24 @@ def find_file(folder: Path, name: str) -> Path:
     raise UnusableInput([Problem("file-missing", str(folder), f"no {name} here", None, hint)])
 
 
-def read_report(path: Path) -> tuple[Report | None, str | None]:
-    """The parsed report, or None and the reason a learner reads in every report criterion.
-
-    A missing or unreadable report does not stop grading: the tags are still scored.
-    """
-    if not path.is_file():
-        return None, f"No {path.name} in the submission: write your report to {path.name}."
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        return None, f"{path.name} is not UTF-8 text: save it as UTF-8."
-    if not text.strip():
-        return None, f"{path.name} is empty."
-    return parse_report(text), None
-
-
 @dataclass(frozen=True)
 class Exercise:
-    """What a submission is graded against: rubric, codebook and answer key, loaded once."""
+    """What a submission is graded against: rubric, codebook, answer key, and for written
+    work the materials its claims point into and the planted causes, loaded once."""
 
     rubric: Rubric
     codebook: Codebook
     key: AnswerKey
+    materials: Materials | None = None
+    planted: PlantedCauses | None = None
 
 
 def load_exercise(rubric_path: Path) -> Exercise:
-    """Load a rubric and the codebook and answer key it names, and check they agree.
-
-    A mentor's or workshop lead's own files get the same coded problems as a learner's.
-    """
+    """Load a rubric and the codebook, answer key and planted causes it names, and check
+    they agree. A mentor's or workshop lead's own files get the same coded problems as a
+    learner's."""
     rubric = load_rubric(rubric_path)
-    unknown = [f"{c.id}: '{c.scorer}'" for c in rubric.criteria if c.scorer not in SCORERS]
-    if unknown:
-        raise UnusableInput([Problem("rubric-invalid", rubric_path.name,
-                                     f"unknown scorer {', '.join(unknown)}", None,
-                                     f"choose from: {', '.join(sorted(SCORERS))}")])
+    _check_criteria(rubric, rubric_path)
     try:
         codebook = load_codebook(rubric.codebook)
     except Exception:  # any failure to load: the slower checker says where and why
@@ -100,14 +91,60 @@ def load_exercise(rubric_path: Path) -> Exercise:
         if not problems:
             raise
         raise UnusableInput(problems) from None
-    return Exercise(rubric, codebook, load_answer_key(rubric.answer_key, codebook))
+    key = load_answer_key(rubric.answer_key, codebook)
+    if rubric.claims is None:
+        return Exercise(rubric, codebook, key)
+    return Exercise(rubric, codebook, key, load_materials(rubric.claims.materials),
+                    load_planted_causes(rubric.claims.planted_causes))
+
+
+def _check_criteria(rubric: Rubric, path: Path) -> None:
+    """Every criterion names a scorer the grader has, with parameters that scorer takes."""
+    import yaml
+
+    root = yaml.compose(path.read_text(encoding="utf-8"))
+    problems = []
+    for i, criterion in enumerate(rubric.criteria):
+        if criterion.scorer not in SCORERS:
+            problems.append(Problem("rubric-invalid", path.name,
+                                    f"{criterion.id}: unknown scorer '{criterion.scorer}'",
+                                    node_line(root, ("criteria", i, "scorer")),
+                                    f"choose from: {', '.join(sorted(SCORERS))}"))
+            continue
+        _, params = SCORERS[criterion.scorer]
+        try:
+            params(**criterion.params)
+        except ValidationError as exc:
+            problems += [Problem("rubric-invalid", path.name,
+                                 f"{criterion.id}: params.{'.'.join(map(str, e['loc']))}: "
+                                 f"{e['msg']}",
+                                 node_line(root, ("criteria", i, "params", *e["loc"])),
+                                 f"{criterion.scorer} takes: "
+                                 f"{', '.join(params.model_fields) or 'no parameters'}")
+                         for e in exc.errors()]
+        if criterion.scorer in CLAIM_SCORERS and rubric.claims is None:
+            problems.append(Problem("rubric-invalid", path.name,
+                                    f"{criterion.id}: {criterion.scorer} grades claims, but the "
+                                    "rubric has no claims section",
+                                    node_line(root, ("criteria", i)),
+                                    "add claims: with materials and planted_causes."))
+    if problems:
+        raise UnusableInput(problems)
 
 
 def grade_submission(exercise: Exercise, submission: Path) -> Grade:
-    """Grade the submission folder; raise `UnusableInput` if it cannot be graded."""
+    """Grade the submission folder; raise `UnusableInput` if its tags cannot be used.
+
+    A missing or unusable report does not stop grading: its criteria say why they scored
+    nothing (status `not-submitted` or `invalid`), and the tags are still scored.
+    """
     tags = load_tags(find_file(submission, TAGS_FILE), exercise.codebook, exercise.key.entries)
     alignment = align(exercise.key, tags)
-    report, problem = read_report(submission / REPORT_FILE)
-    context = Context(exercise.codebook, exercise.key, tags, alignment, report, problem)
-    scores = [SCORERS[c.scorer](context, c) for c in exercise.rubric.criteria]
+    written = None
+    if exercise.materials is not None:
+        written = read_written_work(submission / REPORT_FILE, exercise.codebook,
+                                    exercise.materials, exercise.rubric.claims.schema_)
+    context = Context(exercise.codebook, exercise.key, tags, alignment, written,
+                      exercise.planted, exercise.rubric.claims)
+    scores = [SCORERS[c.scorer][0](context, c) for c in exercise.rubric.criteria]
     return Grade(exercise.rubric, scores, tag_metrics(alignment), context)

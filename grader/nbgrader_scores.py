@@ -2,10 +2,13 @@
 
 A learner's cells run in the same kernel as the test cells, so a score computed there can be
 faked (by monkeypatching the grader, say). This preprocessor runs in nbgrader's own process
-after the notebook has executed: it grades the files the notebook wrote (`tags.csv`,
-`report.md`) and replaces the output of each test cell whose grade id names a rubric
-criterion (`tags.agreement` -> `tags-agreement`) with that criterion's score, clamped to the
-cell's points. `SaveAutoGrades`, next in the pipeline, records it.
+after the notebook has executed (in the sandbox, see `grader.sandbox`): it grades the files
+the notebook wrote (`tags.csv`, `report.md`) and replaces the output of each test cell whose
+grade id names a rubric criterion (`tags.agreement` -> `tags-agreement`) with that
+criterion's score, clamped to the cell's points. `SaveAutoGrades`, next in the pipeline,
+records it. It also records in the gradebook how the notebook ran and each criterion's
+status (see `grader.runs`). A criterion graded by a mentor is a manually graded task cell,
+which this step leaves alone.
 """
 
 from __future__ import annotations
@@ -14,12 +17,15 @@ from pathlib import Path
 
 from nbformat.notebooknode import NotebookNode, from_dict
 from nbgrader.preprocessors import NbGraderPreprocessor
-from nbgrader.utils import is_grade
+from nbgrader.utils import is_grade, is_task
 from traitlets import Unicode
 
-from grader.errors import UnusableInput
+from grader.errors import NOT_SUBMITTED, UnusableInput
 from grader.grade import grade_submission, load_exercise
 from grader.rubric import exercise_rubric
+from grader.runs import Run, record_run
+
+RUN_KEY = "grader_run"
 
 
 def grade_id(criterion: str) -> str:
@@ -49,22 +55,44 @@ class CleanProcessScores(NbGraderPreprocessor):
         folder = Path(resources["metadata"]["path"])
         rubric = Path(self.rubric) if self.rubric else exercise_rubric(
             self.exercise or resources["nbgrader"]["assignment"])
+        run: Run = resources.get(RUN_KEY) or Run()
         try:
             grade = grade_submission(load_exercise(rubric), folder)
-            scores = {grade_id(s.criterion): (s.points, s.explanation) for s in grade.scores}
-            unusable = ""
+            scores = {grade_id(s.criterion): (s.points, s.status, s.explanation)
+                      for s in grade.scores if s.points is not None}
+            run.statuses = {s.criterion: s.status for s in grade.scores}
+            unusable = None
         except UnusableInput as error:
-            scores, unusable = {}, str(error)
+            status = ("not-submitted" if all(p.code in NOT_SUBMITTED for p in error.problems)
+                      else "invalid")
+            scores, unusable = {}, (status, str(error))
+        prefix = _run_note(run)
         for cell in nb.cells:
-            if cell.cell_type != "code" or not is_grade(cell):
+            if not (is_grade(cell) or is_task(cell)):
                 continue
             cell_id = cell.metadata["nbgrader"]["grade_id"]
+            if unusable:  # a mentor's criterion too has nothing to grade
+                run.statuses[cell_id.replace("-", ".", 1)] = unusable[0]
+            if cell.cell_type != "code":
+                continue
             max_points = float(cell.metadata["nbgrader"]["points"])
             if cell_id in scores:
-                points, explanation = scores[cell_id]
+                points, status, explanation = scores[cell_id]
             elif unusable:
-                points, explanation = 0.0, unusable
+                points, (status, explanation) = 0.0, unusable
             else:
                 continue
-            cell.outputs = score_outputs(min(points, max_points), explanation)
+            cell.outputs = score_outputs(min(points, max_points),
+                                         f"{prefix}[{status}] {explanation}")
+        info = resources["nbgrader"]
+        if info.get("db_url"):
+            record_run(info["db_url"], info["assignment"], info["student"], info["notebook"],
+                       run)
         return nb, resources
+
+
+def _run_note(run: Run) -> str:
+    """A line before each explanation when the notebook did not run to its end."""
+    if run.outcome == "completed":
+        return ""
+    return f"[notebook {run.outcome}: graded on the files it wrote] "

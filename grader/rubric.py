@@ -15,7 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from grader.codebook_check import node_line
 from grader.errors import Problem, UnusableInput
 
-SOLUTIONS_DIR = Path(__file__).resolve().parent.parent / "solutions"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SOLUTIONS_DIR = REPO_ROOT / "solutions"
 
 
 class Criterion(BaseModel):
@@ -29,6 +30,27 @@ class Criterion(BaseModel):
     params: dict[str, Any] = Field(default_factory=dict)
 
 
+class ClaimsSettings(BaseModel):
+    """How the claims of the written work are read and weighed (paths relative to the rubric).
+
+    `off_target_credit` is the share of the count, evidence, cause and fix points that a
+    correct analysis of another failure than the most frequent one earns; `also_accept`
+    lists further codes accepted as the finding. Claims that rest on invented evidence earn
+    less: each evidence entry whose log does not exist or whose quote is not in it costs the
+    finding, cause and fix `invented_evidence_cost` of their points, and a count that does
+    not come from the learner's own tags multiplies them by `unbacked_count_factor`.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    schema_: str = Field("failure-audit", alias="schema")
+    materials: Path
+    planted_causes: Path
+    off_target_credit: float = Field(0.5, ge=0, le=1)
+    also_accept: list[str] = Field(default_factory=list)
+    invented_evidence_cost: float = Field(1 / 3, ge=0, le=1)
+    unbacked_count_factor: float = Field(0.5, ge=0, le=1)
+
+
 class Rubric(BaseModel):
     """An exercise's criteria and where its answer key and codebook live."""
 
@@ -37,6 +59,7 @@ class Rubric(BaseModel):
     title: str
     answer_key: Path
     codebook: Path
+    claims: ClaimsSettings | None = None
     criteria: list[Criterion] = Field(min_length=1)
 
     @property
@@ -70,6 +93,14 @@ def load_rubric(path: Path) -> Rubric:
             raw[name] = (path.parent / raw[name]).resolve()
             if not raw[name].is_file():
                 raise problem(f"{name}: no such file {raw[name]}", node_line(root, (name,)))
+    claims = raw.get("claims")
+    for name, exists in (("materials", Path.is_dir), ("planted_causes", Path.is_file)):
+        if isinstance(claims, dict) and isinstance(claims.get(name), str):
+            claims[name] = (path.parent / claims[name]).resolve()
+            if not exists(claims[name]):
+                kind = "folder" if name == "materials" else "file"
+                raise problem(f"claims.{name}: no such {kind} {claims[name]}",
+                              node_line(root, ("claims", name)))
     try:
         return Rubric.model_validate(raw)
     except ValidationError as exc:

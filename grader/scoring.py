@@ -8,37 +8,71 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from grader.answer_key import AnswerKey
 from grader.metrics import MISSING, Alignment, confused_pairs
-from grader.report import Report
-from grader.rubric import Criterion
+from grader.rubric import ClaimsSettings, Criterion
 from grader.tags import Tag
 from labkit.codebook import Codebook
 
+if TYPE_CHECKING:
+    from grader.planted import PlantedCauses
+    from grader.written import WrittenWork
+
+
+Status = Literal["scored", "pending", "not-submitted", "invalid"]
+
 
 class Score(BaseModel):
-    """The points one criterion earned and an explanation a learner can act on."""
+    """The points one criterion earned and an explanation a learner can act on.
+
+    `status` says why a score is what it is: `scored` (graded), `pending` (a mentor grades
+    it; `points` is None until then), `not-submitted` (the file it grades was not handed in)
+    or `invalid` (the file, or the claim it grades, cannot be used).
+    """
 
     model_config = ConfigDict(frozen=True)
     criterion: str
-    points: float
+    points: float | None
     max_points: float
     explanation: str
+    status: Status = "scored"
+
+
+class Params(BaseModel):
+    """A scorer's parameters, as the rubric sets them: a misspelt one is an error."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 @dataclass(frozen=True)
 class Context:
-    """Everything a scorer may read: the learner's tags and the exercise's reference."""
+    """Everything a scorer may read: the learner's files as read, and the exercise's reference."""
 
     codebook: Codebook
     key: AnswerKey
     tags: list[Tag]
     alignment: Alignment
-    report: Report | None = None
-    report_problem: str | None = None
+    written: WrittenWork | None = None
+    planted: PlantedCauses | None = None
+    settings: ClaimsSettings | None = None
+
+
+def scored(criterion: Criterion, fraction: float, explanation: str,
+           status: Status = "scored") -> Score:
+    """A score worth `fraction` (clamped to 0..1) of the criterion's points."""
+    fraction = min(1.0, max(0.0, fraction))
+    return Score(criterion=criterion.id, points=round(criterion.points * fraction, 2),
+                 max_points=criterion.points, explanation=explanation, status=status)
+
+
+class AgreementParams(Params):
+    """`tag_agreement`: the credit of a wrong code in a correct code's family."""
+
+    family_credit: float = Field(0.5, ge=0, le=1)
 
 
 def label_credit(given: str, correct: tuple[str, ...], codebook: Codebook,
@@ -52,9 +86,19 @@ def label_credit(given: str, correct: tuple[str, ...], codebook: Codebook,
     return family_credit if any(codebook.family_of.get(c) == family for c in correct) else 0.0
 
 
+def _no_tags(context: Context, criterion: Criterion) -> Score | None:
+    """The not-submitted score when the tags file has no rows, else None."""
+    if context.tags:
+        return None
+    return scored(criterion, 0, "No tags were handed in: tags.csv has no rows.",
+                  "not-submitted")
+
+
 def tag_agreement(context: Context, criterion: Criterion) -> Score:
     """Primary labels: full credit when accepted, partial for the right family."""
-    family_credit = float(criterion.params.get("family_credit", 0.5))
+    if none := _no_tags(context, criterion):
+        return none
+    family_credit = AgreementParams(**criterion.params).family_credit
     credits = [
         label_credit(given, entry.correct_labels, context.codebook, family_credit)
         for given, entry in zip(context.alignment.learner, context.key.entries.values(),
@@ -98,6 +142,8 @@ def secondary_overlap(context: Context, criterion: Criterion) -> Score:
 
     Scored apart from the primary label, so a secondary label never costs a correct primary.
     """
+    if none := _no_tags(context, criterion):
+        return none
     given = {tag.log_id: set(tag.secondary) for tag in context.tags}
     overlaps = [
         jaccard(given.get(log_id, set()), set(entry.secondary))
@@ -123,7 +169,8 @@ def secondary_overlap(context: Context, criterion: Criterion) -> Score:
     )
 
 
-TAG_SCORERS: dict[str, Callable[[Context, Criterion], Score]] = {
-    "tag_agreement": tag_agreement,
-    "secondary_overlap": secondary_overlap,
+Scorer = Callable[[Context, Criterion], Score]
+TAG_SCORERS: dict[str, tuple[Scorer, type[Params]]] = {
+    "tag_agreement": (tag_agreement, AgreementParams),
+    "secondary_overlap": (secondary_overlap, Params),
 }

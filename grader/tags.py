@@ -16,8 +16,10 @@ from pathlib import Path
 
 from grader.answer_key import split_codes
 from grader.errors import Problem, UnusableInput
+from grader.files import read_submitted
 from labkit.codebook import Codebook, normalise
 
+MAX_TAGS_BYTES = 20_000_000
 REQUIRED_COLUMNS = ("log_id", "label")
 OPTIONAL_COLUMNS = ("secondary_labels", "note")
 MAX_PROBLEMS = 25
@@ -82,7 +84,7 @@ def decode(data: bytes, file: str) -> str:
 def read_table(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """The header and `(line number, fields)` of each data row of a CSV file."""
     file = path.name
-    data = path.read_bytes()
+    data = read_submitted(path, MAX_TAGS_BYTES)
     if not data.strip():
         raise UnusableInput([Problem("file-empty", file, "the file is empty", None,
                                      "write a header 'log_id,label' and one row per log.")])

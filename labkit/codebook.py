@@ -98,6 +98,11 @@ class Codebook(_Strict):
         return {code.id: code for family in self.families for code in family.codes}
 
     @cached_property
+    def layer_ids(self) -> list[str]:
+        """The ids of the root-cause layers, in codebook order."""
+        return [layer.id for layer in self.layers]
+
+    @cached_property
     def family_of(self) -> dict[str, str]:
         """The family id of each code id."""
         return {code.id: family.id for family in self.families for code in family.codes}

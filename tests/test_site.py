@@ -65,7 +65,8 @@ def test_project_notebook_is_downloadable_and_solution_free(site):
     text = "\n".join(cell.source for cell in notebook.cells)
     assert "raise NotImplementedError()" in text
     assert "BEGIN SOLUTION" not in text and "answer_key" not in text
-    assert 'href="../failure-audit.ipynb"' in (
+    # Learners download the pack, which holds this notebook with everything it needs.
+    assert 'href="../failure-audit-learner-pack.zip"' in (
         site / "projects" / "failure-audit" / "index.html").read_text(encoding="utf-8")
     readable = (site / "projects" / "failure-audit-notebook" / "index.html").read_text(
         encoding="utf-8")
