@@ -15,6 +15,15 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 # --SandboxedExecute.unsafe_no_sandbox=True (the gradebook records it). Then the grader's
 # test cells are scored outside the learner's kernel, from the files the notebook wrote,
 # right before nbgrader saves the grades (grader/nbgrader_scores.py).
+c.Autograde.sanitize_preprocessors = [
+    "nbgrader.preprocessors.ClearOutput",
+    "nbgrader.preprocessors.DeduplicateIds",
+    "nbgrader.preprocessors.OverwriteKernelspec",
+    # nbgrader's OverwriteCells, then graded cells a learner deleted put back (scored from the
+    # files, noted in `grader export`'s run_notes) rather than silently scored 0.
+    "grader.restore_cells.RestoreGradedCells",
+    "nbgrader.preprocessors.CheckCellMetadata",
+]
 c.Autograde.autograde_preprocessors = [
     "grader.sandboxed_execute.SandboxedExecute",
     "nbgrader.preprocessors.IgnorePattern",
@@ -38,3 +47,8 @@ c.GenerateFeedback.preprocessors = [
     "grader.feedback_guard.GuardFeedback",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
+
+# Feedback pages are opened in a browser, so what a learner wrote or printed must not run
+# there: markdown and outputs are sanitised, no script runs, nothing is fetched from another
+# host, and MathJax is not loaded from a CDN (grader/feedback_page.py).
+c.GenerateFeedback.exporter_class = "grader.feedback_page.SafeFeedbackExporter"

@@ -7,11 +7,13 @@ Format (`answer_key.csv`, UTF-8): `log_id,label,accepted,secondary,kb_article,ra
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from grader.errors import Problem, UnusableInput
+from grader.files import read_bounded
 from labkit.codebook import Codebook
 
 
@@ -44,8 +46,8 @@ class AnswerKey(BaseModel):
     entries: dict[str, KeyEntry]
 
 
-
 REQUIRED = ("log_id", "label", "rationale")
+MAX_KEY_BYTES = 20_000_000
 
 
 def load_answer_key(path: Path, codebook: Codebook | None = None) -> AnswerKey:
@@ -57,25 +59,32 @@ def load_answer_key(path: Path, codebook: Codebook | None = None) -> AnswerKey:
     problems: list[Problem] = []
     entries: dict[str, KeyEntry] = {}
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.DictReader(handle)
-            missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
-            if missing:
-                raise UnusableInput([Problem("answer-key-invalid", file,
-                                             f"no column {', '.join(missing)}", 1,
-                                             "the header is log_id,label,accepted,secondary,"
-                                             "kb_article,rationale")])
-            for row in reader:
-                line = reader.line_num
-                entry = _entry(row, (file, line), codebook, problems)
-                if entry and entry.log_id in entries:
-                    problems.append(Problem("answer-key-invalid", file,
-                                            f"log '{entry.log_id}' appears twice", line))
-                elif entry:
-                    entries[entry.log_id] = entry
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UnusableInput([Problem("answer-key-invalid", file, f"cannot be read: {exc}",
+        text = read_bounded(path, MAX_KEY_BYTES).decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UnusableInput([Problem("answer-key-invalid", file, "the file is not UTF-8 text",
                                      None, "save it as UTF-8 CSV")]) from None
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
+        if missing:
+            raise UnusableInput([Problem("answer-key-invalid", file,
+                                         f"no column {', '.join(missing)}", 1,
+                                         "the header is log_id,label,accepted,secondary,"
+                                         "kb_article,rationale")])
+        for row in reader:
+            line = reader.line_num
+            entry = _entry(row, (file, line), codebook, problems)
+            if entry and entry.log_id in entries:
+                problems.append(Problem("answer-key-invalid", file,
+                                        f"log '{entry.log_id}' appears twice", line,
+                                        "keep one row per log."))
+            elif entry:
+                entries[entry.log_id] = entry
+    except csv.Error as exc:
+        raise UnusableInput([Problem("answer-key-invalid", file,
+                                     f"cannot be read as CSV: {exc}", reader.line_num or None,
+                                     "check the quotes on this line and the ones before it.")]
+                            ) from None
     if not entries and not problems:
         problems.append(Problem("answer-key-invalid", file, "no rows", None,
                                 "add one row per log"))
@@ -90,7 +99,8 @@ def _entry(row: dict[str, str | None], where: tuple[str, int], codebook: Codeboo
     values = {name: (row.get(name) or "").strip() for name in REQUIRED}
     blank = [name for name, value in values.items() if not value]
     if blank:
-        problems.append(Problem("answer-key-invalid", file, f"blank {', '.join(blank)}", line))
+        problems.append(Problem("answer-key-invalid", file, f"blank {', '.join(blank)}", line,
+                                "fill in every required value, or delete the row."))
         return None
     entry = KeyEntry(
         log_id=values["log_id"],

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.claim_scoring import FIGURE, ProseParams, prose_agreement
-from grader.errors import Problem, UnusableInput
+from grader.errors import Problem, UnusableInput, visible
 from grader.grade import REPORT_FILE, TAGS_FILE, find_file
 from grader.materials import load_materials
 from grader.report import REPORT_MAX_WORDS
@@ -72,7 +72,14 @@ def check_submission(submission: Path) -> CheckResult:
 
 def report_findings(written: WrittenWork, tags: list[Tag],
                     codebook: Codebook) -> tuple[list[Problem], list[str]]:
-    """The report's coded problems and the notes on its prose, from public files only."""
+    """The report's coded problems and the notes on its prose, from public files only.
+    A note may quote the report, so its control characters are shown as escapes."""
+    problems, notes = _findings(written, tags, codebook)
+    return problems, [visible(note, one_line=True) for note in notes]
+
+
+def _findings(written: WrittenWork, tags: list[Tag],
+              codebook: Codebook) -> tuple[list[Problem], list[str]]:
     if written.status != "scored":
         return [], [written.problem]
     read, prose = written.claims, written.prose

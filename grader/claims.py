@@ -27,14 +27,16 @@ from pydantic import (
     field_validator,
 )
 
-from grader.errors import Problem, UnusableInput
+from grader.errors import CONTROL, Problem, UnusableInput, fix_for
 from grader.front_matter import FrontMatter, split_front_matter
 from grader.materials import ELISION, Materials
 from grader.tags import resolve_label
 from labkit.codebook import Codebook
 
-MARKUP = re.compile(r"<\s*[A-Za-z/!?]|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-SEPARATORS = re.compile(r"\s*(?:,|;|/|\||\+|&|\band\b|\bor\b|\bplus\b)\s*", re.I)
+MARKUP = re.compile(r"<\s*[A-Za-z/!?]|" + CONTROL.pattern)
+# No `\s*` around the separators: on a long run of spaces that takes quadratic time; the
+# parts are stripped instead.
+SEPARATORS = re.compile(r"(?:,|;|/|\||\+|&|\band\b|\bor\b|\bplus\b)", re.I)
 
 
 def _text(limit: int, minimum: int = 1) -> object:
@@ -44,7 +46,8 @@ def _text(limit: int, minimum: int = 1) -> object:
 
 Id = _text(40)
 Pointer = _text(120)
-Sentence = _text(300)
+MAX_CLAIM_CHARS = 300  # the longest text a claim field takes; a longer one is refused
+Sentence = _text(MAX_CLAIM_CHARS)
 Short = _text(200)
 MIN_QUOTE_WORDS = 4
 
@@ -221,8 +224,8 @@ def _validation_problem(error: dict, block: FrontMatter, file: str) -> Problem:
     }.get(kind, "")
     if kind in {"too_short", "too_long"} and location != ("evidence",):
         hint = ""
-    return Problem("claims-invalid", file, f"{path} {message}", block.line_of(location), hint,
-                   field_path(location))
+    return Problem("claims-invalid", file, f"{path} {message}", block.line_of(location),
+                   hint or fix_for(kind), field_path(location))
 
 
 def _commitment_problems(block: FrontMatter, file: str, codebook: Codebook,
@@ -243,7 +246,7 @@ def _commitment_problems(block: FrontMatter, file: str, codebook: Codebook,
     for path, kind in ONE_VALUE.items():
         value = _get(data, path)
         several = isinstance(value, list) and len(value) > 1
-        if isinstance(value, str) and kind in valid:
+        if isinstance(value, str) and len(value) <= MAX_CLAIM_CHARS and kind in valid:
             parts = [p for p in SEPARATORS.split(value) if p.strip()]
             several = len(parts) > 1 and all(valid[kind](p.strip()) for p in parts)
         elif isinstance(value, str) and kind == "number":

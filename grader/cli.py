@@ -12,12 +12,16 @@ import sys
 import traceback
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from typer.exceptions import TyperException
 
-from grader.errors import UnusableInput
+from grader.errors import Problem, UnusableInput
+from grader.output import check_output, write_output
+
+if TYPE_CHECKING:
+    from grader.grade import Exercise
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Grade LLM failure-analysis exercises and check taxonomies.")
@@ -35,7 +39,10 @@ def _emit(text: str, out: Path | None) -> None:
     if out is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
     else:
-        out.write_text(text, encoding="utf-8")
+        write_output(text, out)
+
+
+FORCE_HELP = "Replace the --out file if it exists (never the files being graded)."
 
 
 @app.command()
@@ -46,6 +53,7 @@ def grade(
         help="A rubric YAML of your own (its answer key and codebook beside it).")] = None,
     format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.text,
     out: Annotated[Path | None, typer.Option(help="Write to this file, not stdout.")] = None,
+    force: Annotated[bool, typer.Option(help=FORCE_HELP)] = False,
     released: Annotated[bool, typer.Option(
         help="Show reference labels and rationales (after the deadline only).")] = False,
 ) -> None:
@@ -65,10 +73,16 @@ def grade(
                 param_hint="--exercise")
         rubric = exercise_rubric(exercise)
     try:
-        result = grade_submission(load_exercise(rubric), submission)
+        if out is not None:  # before anything is read, then again once every input is known
+            check_output(out, force=force, protected=[rubric, *_files_in(submission)])
+        loaded = load_exercise(rubric)
+        if out is not None:
+            check_output(out, force=force, protected=graded_files(loaded, rubric, submission))
+        result = grade_submission(loaded, submission)
     except UnusableInput as error:
-        if format is Format.json:
-            _emit(json.dumps(error_dict(error), indent=2), out)
+        refused = any(p.code == "output-refused" for p in error.problems)
+        if format is Format.json:  # the error object, where the result would have gone
+            _emit(json.dumps(error_dict(error), indent=2), None if refused else out)
         else:
             typer.echo(str(error), err=True)
         raise typer.Exit(2) from None
@@ -79,6 +93,23 @@ def grade(
         _emit(render_html(data), out)
     else:
         _emit(render_text(data), out)
+
+
+def graded_files(exercise: Exercise, rubric_path: Path, submission: Path) -> list[Path]:
+    """Every file a grading run reads, which `--out` may never replace."""
+    rubric = exercise.rubric
+    files = [*_files_in(submission), rubric_path, rubric.answer_key, rubric.codebook]
+    if rubric.claims is not None:
+        files += [rubric.claims.planted_causes, *_files_in(rubric.claims.materials)]
+    return files
+
+
+def _files_in(folder: Path) -> list[Path]:
+    """The entries of `folder`; none when it is not a folder that can be listed."""
+    try:
+        return list(folder.iterdir())
+    except OSError:
+        return []
 
 
 @app.command()
@@ -104,15 +135,16 @@ def export(
     db: Annotated[Path, typer.Option(help="The nbgrader gradebook (gradebook.db).")] = Path(
         "gradebook.db"),
     out: Annotated[Path | None, typer.Option(help="Write the CSV here, not stdout.")] = None,
+    force: Annotated[bool, typer.Option(help=FORCE_HELP)] = False,
+    wait: Annotated[float, typer.Option(
+        min=0, help="Seconds to wait for a gradebook that nbgrader is writing.")] = 10.0,
 ) -> None:
     """Export per-criterion scores (with mentors' overrides) from an nbgrader gradebook."""
     from grader.export import gradebook_rows, to_csv
 
-    if not db.is_file():
-        typer.echo(f"{db}: no such gradebook; run this in the course folder or pass --db",
-                   err=True)
-        raise typer.Exit(2)
-    _emit(to_csv(gradebook_rows(db)), out)
+    if out is not None:
+        check_output(out, force=force, protected=[db])
+    _emit(to_csv(gradebook_rows(db, wait=wait)), out)
 
 
 @taxonomy_app.command("validate")
@@ -122,9 +154,9 @@ def taxonomy_validate(
     """Check a codebook and report every problem with its line."""
     from grader.codebook_check import codebook_problems
 
-    if not file.is_file():
-        typer.echo(f"{file}: no such file", err=True)
-        raise typer.Exit(2)
+    if not file.exists():
+        raise UnusableInput([Problem("file-missing", str(file), "no such file", None,
+                                     "check the path of the codebook.")])
     problems = codebook_problems(file)
     for problem in problems:
         typer.echo(problem.render(), err=True)
@@ -144,6 +176,9 @@ def main() -> None:
     except TyperException as usage:  # click's usage errors, as typer re-exports them
         usage.show()
         sys.exit(usage.exit_code)
+    except UnusableInput as error:  # a coded problem that a command did not report itself
+        typer.echo(str(error), err=True)
+        sys.exit(2)
     except Exception as exc:
         if os.environ.get("GRADER_DEBUG"):
             traceback.print_exc()

@@ -7,8 +7,13 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from grader.errors import Problem
-from labkit.codebook import Codebook, cross_reference_problems
+from grader.errors import Problem, capped, fix_for
+from labkit.codebook import MAX_CODEBOOK_CHARS, Codebook, cross_reference_problems
+from labkit.safe_yaml import YamlProblem, load_yaml_file
+
+# The code of each kind of `YamlProblem`.
+YAML_CODES = {"too-large": "file-too-large", "syntax": "yaml-syntax", "encoding": "encoding",
+              "not-a-file": "not-a-file"}
 
 
 def node_line(root: yaml.Node, location: tuple[str | int, ...]) -> int | None:
@@ -34,38 +39,39 @@ def codebook_problems(path: Path) -> list[Problem]:
     """Validate a codebook file; an empty list means it is usable."""
     file = path.name
     try:
-        text = path.read_text(encoding="utf-8-sig")
-        root = yaml.compose(text)
-        data = yaml.safe_load(text)
-    except UnicodeDecodeError:
-        return [Problem("encoding", file, "the file is not UTF-8 text", None,
-                        "save it as UTF-8.")]
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        return [Problem("yaml-syntax", file, str(getattr(exc, "problem", exc)),
-                        mark.line + 1 if mark else None, "check indentation and quoting.")]
+        data, root = load_yaml_file(path, what="a codebook", max_chars=MAX_CODEBOOK_CHARS)
+    except YamlProblem as problem:
+        return [Problem(YAML_CODES[problem.kind], file, problem.message, problem.line,
+                        problem.hint)]
     if root is None:
         return [Problem("file-empty", file, "the file is empty", None,
                         "start from the course's datasets/taxonomy/codebook.yaml.")]
     try:
         book = Codebook.model_validate(data)
     except ValidationError as exc:
-        return [
+        return capped([
             Problem("codebook-invalid", file,
                     f"{'.'.join(map(str, err['loc'])) or 'top level'}: {err['msg']}",
-                    node_line(root, err["loc"]), _hint(err["type"]))
+                    node_line(root, err["loc"]), _hint(err["type"], err["loc"]),
+                    ".".join(map(str, err["loc"])))
             for err in exc.errors()
-        ]
-    return [
-        Problem("codebook-invalid", file, f"{where}: {what}", node_line(root, _path(where)))
+        ])
+    return capped([
+        Problem("codebook-invalid", file, f"{where}: {what}", node_line(root, _path(where)),
+                "give every code its own id, and name only codes, layers and references "
+                "this codebook defines.", where)
         for where, what in cross_reference_problems(book)
-    ]
+    ])
 
 
-def _hint(error_type: str) -> str:
-    return {
-        "missing": "add this field.",
-        "extra_forbidden": "remove this field or check its spelling.",
-        "too_short": "add more entries.",
-        "string_pattern_mismatch": "use lower-case words joined by hyphens, e.g. 'off-topic'.",
-    }.get(error_type, "")
+def _hint(error_type: str, location: tuple[str | int, ...]) -> str:
+    if location == ("version",):
+        return ("write the version as three numbers joined by dots, in quotes, e.g. "
+                "version: \"1.2.0\".")
+    if location == ("schema_version",):
+        return "write schema_version: 1 (the only codebook format there is)."
+    if location and location[-1] == "url":
+        return "give the web address in full, starting with https://."
+    if error_type == "string_pattern_mismatch":  # every other pattern is an id (a slug)
+        return "use lower-case words joined by hyphens, e.g. 'off-topic'."
+    return fix_for(error_type)

@@ -7,6 +7,7 @@ keeps the two in step. Add a code here and a section there, together.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 
 ERROR_CODES: dict[str, str] = {
@@ -19,6 +20,7 @@ ERROR_CODES: dict[str, str] = {
     "not-csv": "the file is not comma-separated values",
     "missing-column": "a required column is absent from the header",
     "bad-row": "a row has more fields than the header",
+    "value-too-long": "a value is longer than the format allows",
     "empty-value": "a required value is blank",
     "unknown-label": "a label is not a code of the taxonomy",
     "duplicate-log-id": "the same log is tagged twice",
@@ -36,9 +38,32 @@ ERROR_CODES: dict[str, str] = {
     "quote-not-bot": "an evidence quote is the customer's words, not the bot's",
     "sandbox-unavailable": "autograde cannot start the sandbox that runs learner code",
     "feedback-leak": "a feedback page would show mentor-only text, so it was not written",
+    "graded-cell-restored": "autograde put back graded cells missing from a notebook",
+    "output-refused": "the --out file cannot be written, or writing it would destroy a file",
+    "gradebook-invalid": "the file is not an nbgrader gradebook that can be read",
 }
 # Problems that mean nothing was handed in, rather than something unusable.
 NOT_SUBMITTED = frozenset({"submission-not-found", "file-missing", "file-empty"})
+
+
+# What a terminal obeys rather than shows: C0 and C1 controls but tab and line feed,
+# bidirectional marks, embeddings, overrides and isolates, and Unicode's line separators.
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029"
+                     "\u202a-\u202e\u2066-\u2069]")
+LINE_BREAK = re.compile("[\n\r]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(text: str, *, one_line: bool = False) -> str:
+    """`text` with control characters (NUL, escape sequences, bidirectional overrides)
+    written as escapes such as `\\x1b`, so that printing it shows them instead of obeying
+    them. Tabs stay; newlines stay too, unless `one_line`."""
+    text = CONTROL.sub(_escape, text)
+    return LINE_BREAK.sub(_escape, text) if one_line else text
 
 
 def docs_url(code: str) -> str:
@@ -61,6 +86,11 @@ class Problem:
     def __post_init__(self) -> None:
         if self.code not in ERROR_CODES:
             raise ValueError(f"undocumented error code {self.code!r}")
+        # A message may quote the file; a terminal must not obey what it holds, and a
+        # problem stays on its line (only a hint may show a block over several).
+        for name in ("file", "message", "hint", "field"):
+            object.__setattr__(self, name, visible(getattr(self, name),
+                                                   one_line=name != "hint"))
 
     @property
     def where(self) -> str:
@@ -69,7 +99,9 @@ class Problem:
 
     def render(self) -> str:
         """The two-line form a learner reads in a terminal."""
-        hint = f"{self.hint} " if self.hint else ""
+        # A hint over several lines (a block to copy) keeps the address off its last line.
+        hint = "" if not self.hint else f"{self.hint}\n  " if "\n" in self.hint else \
+            f"{self.hint} "
         return f"{self.where}: {self.message} [{self.code}]\n  {hint}see {docs_url(self.code)}"
 
     def as_dict(self) -> dict[str, object]:
@@ -85,11 +117,65 @@ class Problem:
         }
 
 
+# The fix for each kind of pydantic validation error, in the words of a file's author.
+FIXES = {
+    "missing": "add this field.",
+    "extra_forbidden": "remove this field or check its spelling.",
+    "int_parsing": "write a whole number in digits, e.g. 3.",
+    "int_type": "write a whole number in digits, e.g. 3.",
+    "int_from_float": "write a whole number in digits, e.g. 3.",
+    "float_parsing": "write a number in digits, e.g. 0.5.",
+    "float_type": "write a number in digits, e.g. 0.5.",
+    "bool_parsing": "write true or false.",
+    "string_type": "write text here (in quotes if it looks like a number).",
+    "string_too_short": "write the text out, or remove the entry.",
+    "string_too_long": "shorten it.",
+    "too_short": "add more entries.",
+    "too_long": "remove entries.",
+    "bool_type": "write true or false.",
+    "finite_number": "write an ordinary number (not .inf or .nan).",
+    "greater_than": "use a larger value, as the message says.",
+    "greater_than_equal": "use a larger value, as the message says.",
+    "less_than": "use a smaller value, as the message says.",
+    "less_than_equal": "use a smaller value, as the message says.",
+    "literal_error": "use one of the values the message lists.",
+    "enum": "use one of the values the message lists.",
+    "string_pattern_mismatch": "write it in the form the message gives.",
+    "list_type": "write a list here: one entry per line, each starting with '- '.",
+    "dict_type": "write a mapping here: 'name: value' lines, indented under this field.",
+    "model_type": "write a mapping here: 'name: value' lines, indented under this field.",
+}
+
+
+def fix_for(error_type: str) -> str:
+    """The fix for a pydantic validation error of this type (a general one for the rest)."""
+    return FIXES.get(error_type, "correct the value as the message says.")
+
+
+MAX_PROBLEMS = 25
+
+
+def capped(problems: list[Problem], limit: int = MAX_PROBLEMS) -> list[Problem]:
+    """The first `limit` problems, and one more saying how many were left out (with the
+    code and file of the first one left out), so that a flood stays readable."""
+    if len(problems) <= limit + 1:
+        return problems
+    rest, first = len(problems) - limit, problems[limit]
+    return [*problems[:limit],
+            Problem(first.code, first.file, f"and {rest:,} more problems like these", None,
+                    "fix the ones above and run it again; the rest are often the same "
+                    "mistake.")]
+
+
 @dataclass
 class UnusableInput(Exception):
-    """Raised when input cannot be graded; carries every problem found, not just the first."""
+    """Raised when input cannot be graded; carries every problem found, not just the first
+    (a flood is cut by `capped`, with a count of the rest)."""
 
     problems: list[Problem] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.problems = capped(self.problems)
 
     def __str__(self) -> str:
         return "\n".join(problem.render() for problem in self.problems)

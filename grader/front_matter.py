@@ -1,9 +1,9 @@
 """The claims block of a written deliverable: YAML front matter at the top of a Markdown file.
 
-The block is parsed defensively, because a learner writes it by hand: its size and nesting
-are capped before PyYAML builds anything, anchors and aliases are refused (no "billion
-laughs"), and a key written twice is an error rather than a silent overwrite. Every problem
-carries the line of the Markdown file it is on.
+The block is parsed defensively (`labkit.safe_yaml`), because a learner writes it by hand:
+its size and nesting are capped before PyYAML builds anything, anchors and aliases are
+refused (no "billion laughs"), and a key written twice is an error rather than a silent
+overwrite. Every problem carries the line of the Markdown file it is on.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import yaml
 
 from grader.errors import Problem, UnusableInput
+from labkit.safe_yaml import YamlProblem, load_yaml
 
 MAX_BLOCK_CHARS = 20_000
 MAX_DEPTH = 6
@@ -79,56 +80,15 @@ def _parse(block: str, file: str, first_line: int) -> FrontMatter:
         raise _problem(file, f"the claims block is {len(block):,} characters long", first_line,
                        f"a claims block is short: keep it under {MAX_BLOCK_CHARS:,} characters.")
     try:
-        _check_events(block, file, first_line)
-        loader = _UniqueKeyLoader(block)  # a SafeLoader: builds plain data only
-        try:
-            root = loader.get_single_node()
-            data = loader.construct_document(root) if root is not None else None
-        finally:
-            loader.dispose()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise _problem(file, f"the claims block is not valid YAML: {exc.problem}",
-                       first_line + mark.line if mark else first_line,
-                       "check the indentation and put quotes around text that holds a colon "
-                       "or starts with a quote mark.") from None
-    except yaml.YAMLError as exc:
-        raise _problem(file, f"the claims block is not valid YAML: {exc}", first_line,
-                       "check the indentation and quoting.") from None
+        data, root = load_yaml(block, what="a claims block", max_chars=MAX_BLOCK_CHARS,
+                               max_depth=MAX_DEPTH)
+    except YamlProblem as problem:
+        message = problem.message
+        if message.startswith("not valid YAML"):
+            message = "the claims block is " + message
+        line = first_line + problem.line - 1 if problem.line else first_line
+        raise _problem(file, message, line, problem.hint) from None
     if root is None:
         raise _problem(file, "the claims block is empty", first_line,
                        "fill in every key of the block (see the project page).")
     return FrontMatter(data, root, first_line)
-
-
-def _check_events(block: str, file: str, first_line: int) -> None:
-    """Refuse anchors, aliases and deep nesting before any node is built (PyYAML's parser
-    is iterative, so this pass cannot exhaust the stack the way composing can)."""
-    depth = 0
-    for event in yaml.parse(block, Loader=yaml.SafeLoader):
-        line = first_line + event.start_mark.line
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            raise _problem(file, "anchors and aliases (& and *) are not allowed in a claims "
-                           "block", line, "write each value out in full.")
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise _problem(file, f"the claims block is nested more than {MAX_DEPTH} levels "
-                               "deep", line, "follow the shape of the example block.")
-        elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
-
-
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A safe loader that treats a key written twice in one mapping as an error."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
-        seen: set[object] = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if isinstance(key, list | dict) or key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"the key {key!r} is written twice (or is not a plain word)",
-                    key_node.start_mark)
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)

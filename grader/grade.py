@@ -5,24 +5,29 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
 from pydantic import ValidationError
 
 from grader.answer_key import AnswerKey, load_answer_key
 from grader.claim_scoring import CLAIM_SCORERS
 from grader.codebook_check import codebook_problems, node_line
-from grader.errors import Problem, UnusableInput
+from grader.errors import Problem, UnusableInput, fix_for
 from grader.materials import Materials, load_materials
 from grader.metrics import align, tag_metrics
 from grader.planted import PlantedCauses, load_planted_causes
-from grader.rubric import Rubric, load_rubric
+from grader.rubric import MAX_RUBRIC_CHARS, Rubric, load_rubric
 from grader.scoring import TAG_SCORERS, Context, Score
 from grader.tags import load_tags
 from grader.written import read_written_work
 from labkit.codebook import Codebook, load_codebook
+from labkit.safe_yaml import YamlProblem, load_yaml_file
 
 TAGS_FILE = "tags.csv"
 REPORT_FILE = "report.md"
 SCORERS = {**TAG_SCORERS, **CLAIM_SCORERS}
+# The claim scorers that grade an analysis of the reference's most frequent failure.
+FAILURE_SCORERS = frozenset({"claim_finding", "claim_count", "claim_evidence", "claim_cause",
+                             "claim_fix"})
 
 
 @dataclass(frozen=True)
@@ -53,8 +58,8 @@ class Grade:
 def find_file(folder: Path, name: str) -> Path:
     """`folder/name`, or a `file-missing` problem that names what is there instead."""
     if not folder.is_dir():
-        raise UnusableInput([Problem("submission-not-found", str(folder),
-                                     "no such folder", None,
+        what = "is a file, not a folder" if folder.exists() else "no such folder"
+        raise UnusableInput([Problem("submission-not-found", str(folder), what, None,
                                      "pass the folder that holds tags.csv to --submission.")])
     path = folder / name
     if path.exists() or path.is_symlink():
@@ -92,19 +97,76 @@ def load_exercise(rubric_path: Path) -> Exercise:
             raise
         raise UnusableInput(problems) from None
     key = load_answer_key(rubric.answer_key, codebook)
+    _check_failures(rubric, key, codebook)
     if rubric.claims is None:
         return Exercise(rubric, codebook, key)
-    return Exercise(rubric, codebook, key, load_materials(rubric.claims.materials),
+    return Exercise(rubric, codebook, key, _materials(rubric.claims.materials, rubric_path),
                     load_planted_causes(rubric.claims.planted_causes))
 
 
-def _check_criteria(rubric: Rubric, path: Path) -> None:
-    """Every criterion names a scorer the grader has, with parameters that scorer takes."""
-    import yaml
+def _materials(folder: Path, rubric_path: Path) -> Materials:
+    """The materials in `folder`, or a `rubric-invalid` problem saying why they cannot be
+    read."""
+    try:
+        return load_materials(folder)
+    except YamlProblem as exc:  # the knowledge base, read as every YAML file is
+        raise UnusableInput([Problem(
+            "rubric-invalid", "knowledge_base.yaml", f"{exc.message} (in the materials of "
+            f"{rubric_path.name}, claims.materials)", exc.line, exc.hint or "correct the "
+            "file as the message says.")]) from None
+    except (OSError, ValueError, yaml.YAMLError) as exc:  # pydantic's errors are ValueErrors
+        detail = (f"{Path(exc.filename or '').name}: {exc.strerror}" if isinstance(exc, OSError)
+                  else f"{type(exc).__name__}: {(str(exc).splitlines() or [''])[0]}")
+        raise UnusableInput([Problem(
+            "rubric-invalid", rubric_path.name, f"claims.materials: {folder} cannot be read: "
+            f"{detail}", None, "point it at a folder laid out like "
+            "datasets/support-chat: system_prompt.md, logs.jsonl and knowledge_base.yaml.",
+            "claims.materials")]) from None
 
-    root = yaml.compose(path.read_text(encoding="utf-8"))
+
+def _check_failures(rubric: Rubric, key: AnswerKey, codebook: Codebook) -> None:
+    """A rubric that grades claims needs an answer key with failures: the claims analyse
+    the most frequent one."""
+    claim_criteria = [c.id for c in rubric.criteria if c.scorer in FAILURE_SCORERS]
+    none = codebook.no_failure_code
+    if claim_criteria and all(entry.label == none for entry in key.entries.values()):
+        raise UnusableInput([Problem(
+            "answer-key-invalid", rubric.answer_key.name,
+            f"label: every log is labelled '{none}', so there is no most frequent failure "
+            f"for {', '.join(claim_criteria)} to grade", None,
+            "label the failures in the key, or remove the report criteria from the rubric.",
+            "label")])
+
+
+def blank_terms(value: object, location: tuple[str | int, ...] = ()
+                ) -> list[tuple[str | int, ...]]:
+    """Where a scorer's parameters hold an empty or blank text (as a value or a key): a term
+    that matches everything, or a descriptor that says nothing."""
+    if isinstance(value, str):
+        return [location] if not value.strip() else []
+    if isinstance(value, dict):
+        return [found for key, item in value.items()
+                for found in ([(*location, key)] if isinstance(key, str) and not key.strip()
+                              else blank_terms(item, (*location, key)))]
+    if isinstance(value, list | tuple):
+        return [found for i, item in enumerate(value) for found in blank_terms(item,
+                                                                               (*location, i))]
+    return []
+
+
+def _check_criteria(rubric: Rubric, path: Path) -> None:
+    """Every criterion names a scorer the grader has, with parameters that scorer takes,
+    none of them blank."""
+    _, root = load_yaml_file(path, what="a rubric",
+                             max_chars=MAX_RUBRIC_CHARS)  # read once already by load_rubric
     problems = []
     for i, criterion in enumerate(rubric.criteria):
+        problems += [Problem("rubric-invalid", path.name,
+                             f"{criterion.id}: params.{'.'.join(map(str, where))}: is empty",
+                             node_line(root, ("criteria", i, "params", *where)),
+                             "write the text out, or remove the entry.",
+                             f"criteria.{i}.params.{'.'.join(map(str, where))}")
+                     for where in blank_terms(criterion.params)]
         if criterion.scorer not in SCORERS:
             problems.append(Problem("rubric-invalid", path.name,
                                     f"{criterion.id}: unknown scorer '{criterion.scorer}'",
@@ -115,12 +177,14 @@ def _check_criteria(rubric: Rubric, path: Path) -> None:
         try:
             params(**criterion.params)
         except ValidationError as exc:
+            takes = (f"{criterion.scorer} takes: "
+                     f"{', '.join(params.model_fields) or 'no parameters'}.")
             problems += [Problem("rubric-invalid", path.name,
                                  f"{criterion.id}: params.{'.'.join(map(str, e['loc']))}: "
                                  f"{e['msg']}",
                                  node_line(root, ("criteria", i, "params", *e["loc"])),
-                                 f"{criterion.scorer} takes: "
-                                 f"{', '.join(params.model_fields) or 'no parameters'}")
+                                 f"{fix_for(e['type'])} {takes}".lstrip(),
+                                 f"criteria.{i}.params.{'.'.join(map(str, e['loc']))}")
                          for e in exc.errors()]
         if criterion.scorer in CLAIM_SCORERS and rubric.claims is None:
             problems.append(Problem("rubric-invalid", path.name,

@@ -55,8 +55,9 @@ class Materials:
     def forms(self) -> str:
         """The valid pointer forms, for a message that says how to fix a pointer."""
         sections = ", ".join(f"{PROMPT_FILE}#{s}" for s in self.prompt_sections)
-        return (f"a prompt section ({sections}), an article (KB-01 to "
-                f"{max(self.articles)}), a gap ({KB_FILE}#missing:<topic>, the topic in "
+        articles = f"KB-01 to {max(self.articles)}" if self.articles else "none here"
+        return (f"a prompt section ({sections or 'none here'}), an article ({articles}), "
+                f"a gap ({KB_FILE}#missing:<topic>, the topic in "
                 f"lower-case words joined by hyphens), or '{MODEL_POINTER}'")
 
     def resolve(self, pointer: str) -> tuple[str | None, str]:
@@ -111,9 +112,11 @@ class Materials:
 def load_materials(data_dir: Path = DATA_DIR) -> Materials:
     """The support-chat materials of `data_dir` (the course's dataset by default)."""
     sections = re.findall(r"^##\s+(.+?)\s*$", load_system_prompt(data_dir), re.M)
+    logs = load_chat_logs(data_dir)
+    if not logs:
+        raise ValueError("logs.jsonl holds no logs")
     return Materials(
-        turns={log.log_id: tuple((t.role, t.text) for t in log.turns)
-               for log in load_chat_logs(data_dir)},
+        turns={log.log_id: tuple((t.role, t.text) for t in log.turns) for log in logs},
         prompt_sections={slug(s): s for s in sections},
         articles={a.id: a.title for a in load_knowledge_base(data_dir)},
     )

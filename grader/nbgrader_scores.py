@@ -7,8 +7,8 @@ the notebook wrote (`tags.csv`, `report.md`) and replaces the output of each tes
 grade id names a rubric criterion (`tags.agreement` -> `tags-agreement`) with that
 criterion's score, clamped to the cell's points. `SaveAutoGrades`, next in the pipeline,
 records it. It also records in the gradebook how the notebook ran and each criterion's
-status (see `grader.runs`). A criterion graded by a mentor is a manually graded task cell,
-which this step leaves alone.
+status (see `grader.runs`), with a note of the graded cells `grader.restore_cells` put back.
+A criterion graded by a mentor is a manually graded task cell, which this step leaves alone.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from traitlets import Unicode
 
 from grader.errors import NOT_SUBMITTED, UnusableInput
 from grader.grade import grade_submission, load_exercise
+from grader.restore_cells import METADATA_KEY, RESTORED, UNKNOWN, restored_note
 from grader.rubric import exercise_rubric
 from grader.runs import Run, record_run
 
@@ -66,6 +67,10 @@ class CleanProcessScores(NbGraderPreprocessor):
             status = ("not-submitted" if all(p.code in NOT_SUBMITTED for p in error.problems)
                       else "invalid")
             scores, unusable = {}, (status, str(error))
+        restored = nb.metadata.get(METADATA_KEY, {})
+        if restored:
+            note = restored_note(restored.get(RESTORED, []), restored.get(UNKNOWN, []))
+            run.detail = f"{run.detail}; {note}" if run.detail else note
         prefix = _run_note(run)
         for cell in nb.cells:
             if not (is_grade(cell) or is_task(cell)):
@@ -82,6 +87,8 @@ class CleanProcessScores(NbGraderPreprocessor):
                 points, (status, explanation) = 0.0, unusable
             else:
                 continue
+            if cell_id in restored.get(RESTORED, []):
+                explanation += " (This cell was missing from your notebook and was put back.)"
             cell.outputs = score_outputs(min(points, max_points),
                                          f"{prefix}[{status}] {explanation}")
         info = resources["nbgrader"]

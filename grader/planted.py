@@ -9,15 +9,25 @@ learner receives does.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
 
-from grader.errors import Problem, UnusableInput
+from grader.errors import Problem, UnusableInput, fix_for
 from grader.front_matter import FrontMatter
+from labkit.safe_yaml import YamlProblem, load_yaml_file
 
 GAP_PREFIX = "knowledge_base.yaml#missing:"
+MAX_PLANTED_CHARS = 1_000_000
+# A word or pointer a claim is matched against: an empty one would match every claim.
+Term = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
 class PlantedCause(BaseModel):
@@ -26,18 +36,18 @@ class PlantedCause(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     id: str = Field(min_length=1)
     layer: str = Field(min_length=1)
-    also_layers: list[str] = Field(default_factory=list,
+    also_layers: list[Term] = Field(default_factory=list,
                                    description="other layers that name it as well")
-    locations: list[str] = Field(default_factory=list,
+    locations: list[Term] = Field(default_factory=list,
                                  description="pointers (canonical form) that name it")
-    gap_topics: list[str] = Field(default_factory=list,
+    gap_topics: list[Term] = Field(default_factory=list,
                                   description="for a missing article: words, one of which the "
                                               "learner's missing:<topic> must contain")
-    fix_targets: list[str] = Field(default_factory=list,
+    fix_targets: list[Term] = Field(default_factory=list,
                                    description="where the fix is made; default: the locations")
-    failure_codes: list[str] = Field(min_length=1)
-    downstream_codes: list[str] = Field(default_factory=list)
-    logs: list[str] = Field(default_factory=list)
+    failure_codes: list[Term] = Field(min_length=1)
+    downstream_codes: list[Term] = Field(default_factory=list)
+    logs: list[Term] = Field(default_factory=list)
     summary: str = Field(min_length=1)
     where: dict[str, Any] = Field(default_factory=dict)
 
@@ -78,19 +88,14 @@ class PlantedCauses(BaseModel):
 
 def load_planted_causes(path: Path) -> PlantedCauses:
     """Read a planted-causes file; raise `UnusableInput` with each problem and its line."""
-    def problem(message: str, line: int | None = None) -> UnusableInput:
-        return UnusableInput([Problem("answer-key-invalid", path.name, message, line)])
+    def problem(message: str, line: int | None = None, hint: str = "") -> UnusableInput:
+        return UnusableInput([Problem("answer-key-invalid", path.name, message, line, hint)])
 
     try:
-        text = path.read_text(encoding="utf-8")
-        root = yaml.compose(text)
-        raw = yaml.safe_load(text)
-    except OSError as exc:
-        raise problem(f"cannot be read: {exc.strerror}") from None
-    except (UnicodeDecodeError, yaml.YAMLError) as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise problem(f"not valid YAML: {getattr(exc, 'problem', exc)}",
-                      mark.line + 1 if mark else None) from None
+        raw, root = load_yaml_file(path, what="a planted-causes file",
+                                   max_chars=MAX_PLANTED_CHARS)
+    except YamlProblem as error:
+        raise problem(error.message, error.line, error.hint) from None
     try:
         return PlantedCauses.model_validate(raw)
     except ValidationError as exc:
@@ -98,6 +103,7 @@ def load_planted_causes(path: Path) -> PlantedCauses:
         raise UnusableInput([
             Problem("answer-key-invalid", path.name,
                     f"{'.'.join(map(str, e['loc'])) or 'top level'}: {e['msg']}",
-                    where.line_of(tuple(e["loc"])) if where else None)
+                    where.line_of(tuple(e["loc"])) if where else None, fix_for(e["type"]),
+                    ".".join(map(str, e["loc"])))
             for e in exc.errors()
         ]) from None

@@ -6,17 +6,29 @@ relative to the rubric file, so a workshop lead can point the grader at their ow
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+)
 
+from grader.claims import CLAIM_MODELS
 from grader.codebook_check import node_line
-from grader.errors import Problem, UnusableInput
+from grader.errors import Problem, UnusableInput, fix_for
+from labkit.safe_yaml import YamlProblem, load_yaml_file
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS_DIR = REPO_ROOT / "solutions"
+MAX_RUBRIC_CHARS = 200_000
+# A taxonomy code as a rubric names it: never empty, which would match nothing or everything.
+Code = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")]
 
 
 class Criterion(BaseModel):
@@ -25,7 +37,7 @@ class Criterion(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     id: str = Field(pattern=r"^[a-z]+\.[a-z_]+$")
     title: str
-    points: float = Field(gt=0)
+    points: float = Field(gt=0, le=1_000, allow_inf_nan=False)
     scorer: str
     params: dict[str, Any] = Field(default_factory=dict)
 
@@ -46,9 +58,17 @@ class ClaimsSettings(BaseModel):
     materials: Path
     planted_causes: Path
     off_target_credit: float = Field(0.5, ge=0, le=1)
-    also_accept: list[str] = Field(default_factory=list)
+    also_accept: list[Code] = Field(default_factory=list)
     invented_evidence_cost: float = Field(1 / 3, ge=0, le=1)
     unbacked_count_factor: float = Field(0.5, ge=0, le=1)
+
+    @field_validator("schema_")
+    @classmethod
+    def _known_schema(cls, value: str) -> str:
+        if value not in CLAIM_MODELS:
+            raise ValueError(f"'{value}' is not a claims format; choose from: "
+                             f"{', '.join(CLAIM_MODELS)}")
+        return value
 
 
 class Rubric(BaseModel):
@@ -79,37 +99,55 @@ def load_rubric(path: Path) -> Rubric:
     if not path.is_file():
         raise problem("no such file", hint="pass the path of a rubric YAML to --rubric")
     try:
-        text = path.read_text(encoding="utf-8")
-        raw, root = yaml.safe_load(text), yaml.compose(text)
-    except (UnicodeDecodeError, yaml.YAMLError) as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise problem(f"not valid YAML: {getattr(exc, 'problem', exc)}",
-                      mark.line + 1 if mark else None) from None
+        raw, root = load_yaml_file(path, what="a rubric", max_chars=MAX_RUBRIC_CHARS)
+    except YamlProblem as error:
+        raise problem(error.message, error.line, error.hint) from None
     if not isinstance(raw, dict):
         raise problem("the rubric must be a mapping with exercise, title, answer_key, "
-                      "codebook and criteria")
+                      "codebook and criteria",
+                      hint="start from the course's solutions/failure-audit/rubric.yaml.")
     for name in ("answer_key", "codebook"):
         if isinstance(raw.get(name), str):
-            raw[name] = (path.parent / raw[name]).resolve()
-            if not raw[name].is_file():
-                raise problem(f"{name}: no such file {raw[name]}", node_line(root, (name,)))
+            given, raw[name] = raw[name], _existing(path.parent, raw[name], Path.is_file)
+            if raw[name] is None:
+                raise problem(f"{name}: no such file {path.parent / given}",
+                              node_line(root, (name,)),
+                              "give the path of the file, relative to the rubric's folder.")
     claims = raw.get("claims")
     for name, exists in (("materials", Path.is_dir), ("planted_causes", Path.is_file)):
         if isinstance(claims, dict) and isinstance(claims.get(name), str):
-            claims[name] = (path.parent / claims[name]).resolve()
-            if not exists(claims[name]):
+            given, claims[name] = claims[name], _existing(path.parent, claims[name], exists)
+            if claims[name] is None:
                 kind = "folder" if name == "materials" else "file"
-                raise problem(f"claims.{name}: no such {kind} {claims[name]}",
-                              node_line(root, ("claims", name)))
+                raise problem(f"claims.{name}: no such {kind} {path.parent / given}",
+                              node_line(root, ("claims", name)),
+                              f"give the path of the {kind}, relative to the rubric's folder.")
     try:
         return Rubric.model_validate(raw)
     except ValidationError as exc:
         raise UnusableInput([
             Problem("rubric-invalid", path.name,
                     f"{'.'.join(map(str, e['loc'])) or 'top level'}: {e['msg']}",
-                    node_line(root, e["loc"]))
+                    node_line(root, e["loc"]), _hint(e["type"], e["loc"]),
+                    ".".join(map(str, e["loc"])))
             for e in exc.errors()
         ]) from None
+
+
+def _hint(error_type: str, location: tuple[str | int, ...]) -> str:
+    if error_type == "string_pattern_mismatch" and "also_accept" in location:
+        return "write a code of the rubric's codebook, e.g. 'off-topic'."
+    return fix_for(error_type)
+
+
+def _existing(folder: Path, name: str, exists: Callable[[Path], bool]) -> Path | None:
+    """`folder / name` resolved, if `exists` says it is there; None for a name that is not
+    a usable path (empty, too long, with a NUL byte) or that names nothing."""
+    try:
+        path = (folder / name).resolve()
+        return path if name.strip() and exists(path) else None
+    except (OSError, ValueError):
+        return None
 
 
 def exercise_rubric(exercise: str) -> Path:

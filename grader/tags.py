@@ -10,19 +10,20 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
 from grader.answer_key import split_codes
-from grader.errors import Problem, UnusableInput
+from grader.errors import MAX_PROBLEMS, Problem, UnusableInput
 from grader.files import read_submitted
 from labkit.codebook import Codebook, normalise
 
 MAX_TAGS_BYTES = 20_000_000
 REQUIRED_COLUMNS = ("log_id", "label")
 OPTIONAL_COLUMNS = ("secondary_labels", "note")
-MAX_PROBLEMS = 25
+LINE_END = re.compile(r"\r\n|\r|\n")
 
 
 @dataclass(frozen=True)
@@ -35,12 +36,14 @@ class Tag:
     note: str = ""
 
 
-def label_problem(raw: str, codebook: Codebook, where: tuple[str, int], column: str) -> Problem:
-    """An `unknown-label` problem with the closest valid code suggested."""
+def label_problem(raw: str, codebook: Codebook, where: tuple[str, int], column: str,
+                  suggest: bool = True) -> Problem:
+    """An `unknown-label` problem with the closest valid code suggested (unless not
+    `suggest`: working out a suggestion costs time, and a problem past the cut is not shown)."""
     file, line = where
     word = normalise(raw)
     names = {**codebook.synonyms, **{code: code for code in codebook.codes}}
-    close = difflib.get_close_matches(word, list(names), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(word, list(names), n=1, cutoff=0.6) if suggest else []
     if word in names:
         hint = f"'{raw}' is a name for '{names[word]}': write the code '{names[word]}'."
     elif close and names[close[0]] != close[0]:
@@ -82,32 +85,68 @@ def decode(data: bytes, file: str) -> str:
 
 
 def read_table(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """The header and `(line number, fields)` of each data row of a CSV file."""
+    """The header and `(first line, fields)` of each data row of a CSV file."""
     file = path.name
     data = read_submitted(path, MAX_TAGS_BYTES)
-    if not data.strip():
-        raise UnusableInput([Problem("file-empty", file, "the file is empty", None,
-                                     "write a header 'log_id,label' and one row per log.")])
     if data.startswith(b"PK\x03\x04"):
         raise UnusableInput([Problem("not-csv", file, "this is a spreadsheet (xlsx), not CSV", None,
                                      "export it with File > Save As > CSV UTF-8.")])
     text = decode(data, file)
+    if not text.strip():
+        raise UnusableInput([Problem("file-empty", file, "the file is empty", None,
+                                     "write a header 'log_id,label' and one row per log.")])
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows: list[tuple[int, list[str]]] = []
+    start = 1
     try:
         header = next(reader)
+        start = reader.line_num + 1
         for fields in reader:
             if any(cell.strip() for cell in fields):
-                rows.append((reader.line_num, fields))
+                rows.append((start, fields))
+            start = reader.line_num + 1
     except csv.Error as exc:
-        raise UnusableInput([Problem("not-csv", file, f"cannot be read as CSV: {exc}",
-                                     reader.line_num,
-                                     "close the quote opened on or before this line.")]) from None
+        raise UnusableInput([csv_problem(str(exc), text, file, (start, reader.line_num))]
+                            ) from None
     header = [name.strip().lower() for name in header]
     if len(header) == 1 and ("\t" in header[0] or ";" in header[0] or header[0][:1] in "{["):
         raise UnusableInput([Problem("not-csv", file, "the header has no commas", 1,
                                      "separate columns with commas, e.g. 'log_id,label'.")])
     return header, rows
+
+
+def csv_problem(error: str, text: str, file: str, lines: tuple[int, int]) -> Problem:
+    """The problem that `csv` reported as `error` while reading the row on lines `lines`
+    (first, last read): a quote never closed (on the line it opens), a value too long,
+    or a quote inside a value."""
+    start, stop = lines
+    opened = unclosed_quote_line(text)
+    if opened is not None and opened <= stop and ("end of data" in error or "larger" in error):
+        return Problem("not-csv", file, "a quote (\") opens a value here and is never closed",
+                       opened, "close the quote at the end of the value, or remove it.")
+    if "larger than field limit" in error:
+        return Problem("value-too-long", file, f"a value is longer than "
+                       f"{csv.field_size_limit():,} characters", start,
+                       "keep each note to a few sentences.")
+    return Problem("not-csv", file, f"cannot be read as CSV: {error}", stop,
+                   "a quote must enclose a whole value: put the value in quotes and double "
+                   'each quote inside it, e.g. "said ""no"" twice".')
+
+
+def unclosed_quote_line(text: str) -> int | None:
+    """The line of the first quote that opens a CSV value and is never closed, if any."""
+    at = 0
+    while (quote := text.find('"', at)) >= 0:
+        if quote > 0 and text[quote - 1] not in ",\r\n":  # a quote inside a plain value
+            at = quote + 1
+            continue
+        close = text.find('"', quote + 1)
+        while close >= 0 and text.startswith('"', close + 1):  # "" is a quote inside
+            close = text.find('"', close + 2)
+        if close < 0:  # lines end as csv counts them: \r\n, \r or \n
+            return len(LINE_END.findall(text, 0, quote)) + 1
+        at = close + 1
+    return None
 
 
 def load_tags(path: Path, codebook: Codebook, log_ids: Collection[str]) -> list[Tag]:
@@ -143,7 +182,7 @@ def load_tags(path: Path, codebook: Codebook, log_ids: Collection[str]) -> list[
         first_line[tag.log_id] = line
         tags.append(tag)
     if problems:
-        raise UnusableInput(problems[:MAX_PROBLEMS])
+        raise UnusableInput(problems)  # a flood is cut, with a count of the rest
     return tags
 
 
@@ -162,20 +201,21 @@ def _read_row(
                                     f"fill in {name} or delete the row."))
     if len(problems) > before:
         return None
+    suggest = len(problems) <= MAX_PROBLEMS  # problems past the cut are counted, not shown
     log_id = cell["log_id"]
     if log_id not in log_ids:
-        close = difflib.get_close_matches(log_id.upper(), list(log_ids), n=1)
+        close = difflib.get_close_matches(log_id.upper(), list(log_ids), n=1) if suggest else []
         hint = f"did you mean '{close[0]}'?" if close else "use the log ids from the dataset."
         problems.append(Problem("unknown-log-id", file, f"log '{log_id}' is not in the dataset",
                                 line, hint))
     label = resolve_label(cell["label"], codebook)
     if label is None:
-        problems.append(label_problem(cell["label"], codebook, where, "label"))
+        problems.append(label_problem(cell["label"], codebook, where, "label", suggest))
     secondary = []
     for raw in split_codes(cell.get("secondary_labels")):
         code = resolve_label(raw, codebook)
         if code is None:
-            problems.append(label_problem(raw, codebook, where, "secondary label"))
+            problems.append(label_problem(raw, codebook, where, "secondary label", suggest))
         elif code != label and code not in secondary:
             secondary.append(code)
     if len(problems) > before or label is None:

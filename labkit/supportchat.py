@@ -9,6 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+MAX_KNOWLEDGE_BASE_CHARS = 2_000_000
 DATA_DIR = Path(__file__).resolve().parent.parent / "datasets" / "support-chat"
 
 
@@ -50,6 +51,13 @@ class Article(BaseModel):
     body: str
 
 
+class KnowledgeBase(BaseModel):
+    """The whole of `knowledge_base.yaml`: its articles."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    articles: list[Article] = Field(min_length=1)
+
+
 def load_chat_logs(data_dir: Path = DATA_DIR) -> list[ChatLog]:
     """Every conversation of `logs.jsonl`, validated."""
     lines = (data_dir / "logs.jsonl").read_text(encoding="utf-8").splitlines()
@@ -57,11 +65,16 @@ def load_chat_logs(data_dir: Path = DATA_DIR) -> list[ChatLog]:
 
 
 def load_knowledge_base(data_dir: Path = DATA_DIR) -> list[Article]:
-    """Every knowledge-base article of `knowledge_base.yaml`, validated."""
-    import yaml
+    """Every knowledge-base article of `knowledge_base.yaml`, validated.
 
-    raw = yaml.safe_load((data_dir / "knowledge_base.yaml").read_text(encoding="utf-8"))
-    return [Article.model_validate(item) for item in raw["articles"]]
+    Read as every YAML file the grader reads (size-capped, no aliases, no duplicate keys), as
+    a mentor's own materials may be handed to it; raises `YamlProblem` for a file it refuses.
+    """
+    from labkit.safe_yaml import load_yaml_file
+
+    raw, _ = load_yaml_file(data_dir / "knowledge_base.yaml", what="a knowledge-base",
+                            max_chars=MAX_KNOWLEDGE_BASE_CHARS)
+    return KnowledgeBase.model_validate(raw).articles
 
 
 def load_system_prompt(data_dir: Path = DATA_DIR) -> str:

@@ -107,6 +107,7 @@ def test_html_is_self_contained(grader_cli, tmp_path):
     page = out.read_text(encoding="utf-8")
     assert "<img" in page and "data:image/png;base64," in page
     assert not re.findall(r'(?:src|href)="(?!data:)', page)
+    assert "default-src 'none'" in page  # a CSP: no script runs, nothing is fetched
 
 
 def test_unusable_submission_exits_2_without_traceback(grader_cli):

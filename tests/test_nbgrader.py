@@ -19,6 +19,7 @@ import socket
 import subprocess
 import sys
 import threading
+from html.parser import HTMLParser
 from pathlib import Path
 
 import nbformat
@@ -143,6 +144,48 @@ for path in ["../../../gradebook.db", "../../gradebook.db", os.path.expanduser("
 }
 
 
+# A learner's markdown and printed output that would run script, or reach another host, in
+# the browser of whoever opens the feedback page, were it not sanitised and under a CSP.
+OUTSIDE = "http://127.0.0.1:9"
+HOSTILE_MARKDOWN = f"""## My notes <script>alert('md-script')</script>
+<img src="x" onerror="alert('md-onerror')"> <img src="{OUTSIDE}/md-pixel.png">
+<a href="javascript:alert('md-link')">md html link</a> [md link](javascript:alert('md-mdlink'))
+<iframe src="{OUTSIDE}/md-frame"></iframe> <svg onload="alert('md-svg')"></svg>
+<style>@import url("{OUTSIDE}/md-style.css");</style> <form action="{OUTSIDE}/md-form">
+<button id="md-submit">send</button></form> $e^{{i\\pi}} + 1 = 0$
+"""
+OUT_HTML = ("<script>alert('out-script')</script><img src=x onerror=\"alert('out-onerror')\">"
+            f"<img src='{OUTSIDE}/out-pixel.png'>"
+            "<a href=\"javascript:alert('out-link')\">out html link</a>")
+OUT_MARKDOWN = "<img src=x onerror=\"alert('out-md')\"> [out md link](javascript:alert(1))"
+OUT_SVG = ('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(2)"><script>alert(3)</script>'
+           f'<image href="{OUTSIDE}/svg-pixel.png"/></svg>')
+HOSTILE_OUTPUT = ("from IPython.display import HTML, SVG, Javascript, Markdown, display\n"
+                  f"display(HTML({OUT_HTML!r}))\n"
+                  "display(Javascript(\"alert('out-js')\"))\n"
+                  f"display(Markdown({OUT_MARKDOWN!r}))\n"
+                  f"display(SVG({OUT_SVG!r}))\n")
+DELETED = ("tags-agreement", "report-cause", "report-reasoning")
+RENAMED = {"report-fix": "my-fix-check"}
+
+
+def delete_and_rename_cells(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The notebook with some graded cells deleted and one renamed, as a learner might."""
+    nb.cells = [c for c in nb.cells
+                if c.metadata.get("nbgrader", {}).get("grade_id") not in DELETED]
+    for old, new in RENAMED.items():
+        cell(nb, old).metadata["nbgrader"]["grade_id"] = new
+    return nb
+
+
+def hostile_html(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The notebook with a hostile markdown cell and code that displays hostile output."""
+    at = nb.cells.index(cell(nb, "evidence"))
+    nb.cells.insert(at + 1, nbformat.v4.new_markdown_cell(HOSTILE_MARKDOWN))
+    cell(nb, "evidence").source = HOSTILE_OUTPUT
+    return nb
+
+
 @pytest.fixture(scope="module")
 def listener():
     """A TCP server on the grader's loopback that records every connection made to it."""
@@ -207,6 +250,8 @@ def course(tmp_path_factory, listener):
         "broken-report": broken,
         "cheat-edited-tests": edited,
         "cheat-network": learner_notebook(release, beginner, shallow, after_tags=network),
+        "deleted-cells": delete_and_rename_cells(learner_notebook(release, beginner, shallow)),
+        "hostile-html": hostile_html(learner_notebook(release, beginner, shallow)),
         **{name: learner_notebook(release, beginner, shallow, *code)
            for name, code in CHEATS.items()},
         "z-partial": learner_notebook(release, beginner, shallow),
@@ -217,7 +262,8 @@ def course(tmp_path_factory, listener):
         nbformat.write(nb, folder / f"{ASSIGNMENT}.ipynb")
     digest = hashlib.sha256((course / "submitted" / "z-partial" / ASSIGNMENT /
                              f"{ASSIGNMENT}.ipynb").read_bytes()).hexdigest()
-    nbgrader(course, env, "autograde", ASSIGNMENT)
+    autograde = nbgrader(course, env, "autograde", ASSIGNMENT)
+    course.joinpath("autograde.log").write_text(autograde.stderr)
     nbgrader(course, env, "generate_feedback", ASSIGNMENT)
     course.joinpath("z-partial.sha256").write_text(digest)
     return course
@@ -255,7 +301,7 @@ def run_of(rows: list[dict], student: str) -> tuple[str, str]:
 
 def test_export_has_every_criterion_of_every_learner(rows):
     learners = {r["student"] for r in rows}
-    assert len(learners) == 7 + len(CHEATS)
+    assert len(learners) == 9 + len(CHEATS)
     for learner in learners:
         assert {r["criterion"] for r in rows if r["student"] == learner} == set(CRITERIA)
 
@@ -479,3 +525,84 @@ def test_a_feedback_page_with_the_answer_key_is_not_written(unsafe_course):
     assert "(evidence)" in feedback.stderr
     assert not (course / "feedback" / "printer" / ASSIGNMENT / f"{ASSIGNMENT}.html").exists()
     assert (course / "feedback" / "honest" / ASSIGNMENT / f"{ASSIGNMENT}.html").is_file()
+
+
+def test_deleted_and_renamed_graded_cells_are_put_back_and_scored(course, rows, scores):
+    assert scores["deleted-cells"] == scores["a-partial"]
+    notes = {r["run_notes"] for r in rows if r["student"] == "deleted-cells"}
+    assert len(notes) == 1
+    note = notes.pop()
+    assert all(name in note for name in (*DELETED, *RENAMED.values()))
+    status = {r["criterion"]: r["status"] for r in rows if r["student"] == "deleted-cells"}
+    assert status["report.reasoning"] == "pending"  # the task is back, for the mentor
+    assert "[graded-cell-restored] learner 'deleted-cells'" in (
+        course / "autograde.log").read_text()
+    page = (course / "feedback" / "deleted-cells" / ASSIGNMENT / f"{ASSIGNMENT}.html")
+    assert "was missing from your notebook and was put back" in page.read_text()
+    assert {r["run_notes"] for r in rows if r["student"] == "a-partial"} == {""}
+
+
+def feedback_page(course: Path, student: str) -> Path:
+    return course / "feedback" / student / ASSIGNMENT / f"{ASSIGNMENT}.html"
+
+
+class ActiveContent(HTMLParser):
+    """Every element of a page that could run script or load something from elsewhere."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+        self.policy = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "meta" and (values.get("http-equiv") or "").lower() == \
+                "content-security-policy":
+            self.policy = values.get("content") or ""
+        if tag in ("script", "iframe", "object", "embed", "form", "base") or (
+                tag == "meta" and values.get("http-equiv", "").lower() == "refresh"):
+            self.found.append(tag)
+        for name, value in attrs:
+            link = (value or "").strip().lower()
+            if name.startswith("on") or (name in ("href", "src", "action", "xlink:href") and (
+                    link.startswith(("javascript:", "http:", "https:", "//")))):
+                self.found.append(f"<{tag} {name}={value!r}>")
+
+
+@pytest.mark.parametrize("student", ["hostile-html", "a-partial"])
+def test_feedback_pages_hold_no_script_and_load_nothing(course, student):
+    parser = ActiveContent()
+    parser.feed(feedback_page(course, student).read_text())
+    assert parser.found == []
+    assert "default-src 'none'" in parser.policy and "script-src" not in parser.policy
+
+
+def test_a_hostile_feedback_page_runs_nothing_in_a_browser(course):
+    """The page in Chromium: no dialog, no request to any host, links that would run
+    script inert, even when clicked."""
+    chromium = Path("/usr/bin/chromium")
+    if not chromium.exists() and not os.environ.get("CI"):
+        pytest.skip("the system's chromium is not installed (apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+
+    from tests.test_browser import FLAGS
+
+    dialogs: list[str] = []
+    requests: list[str] = []
+    page_file = feedback_page(course, "hostile-html")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chromium), args=FLAGS)
+        page = browser.new_page()
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.on("request", lambda r: None if r.url.startswith(("file:", "data:"))
+                else requests.append(r.url))
+        page.goto(page_file.as_uri())
+        page.wait_for_load_state("load")
+        assert page.get_by_text("My notes").count() == 1  # the learner's markdown is shown
+        for text in ("md html link", "md link", "out html link", "send"):
+            for link in page.get_by_text(text, exact=True).all():
+                link.click(timeout=2000)
+        page.wait_for_timeout(500)
+        browser.close()
+    assert dialogs == []
+    assert requests == []
