@@ -23,6 +23,7 @@ lint: env
 
 bench: env
 	$(UV) run --locked python bench/bench_grade.py
+	$(UV) run --locked python bench/bench_advisor.py
 
 env: $(UV)
 	$(UV) sync --locked
