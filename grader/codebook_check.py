@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from grader.errors import Problem, capped, fix_for
+from grader.errors import MAX_PROBLEMS, Problem, capped, fix_for
 from labkit.codebook import MAX_CODEBOOK_CHARS, Codebook, cross_reference_problems
 from labkit.safe_yaml import YamlProblem, load_yaml_file
 
@@ -49,13 +49,14 @@ def codebook_problems(path: Path) -> list[Problem]:
     try:
         book = Codebook.model_validate(data)
     except ValidationError as exc:
+        errors = exc.errors()  # only those shown are placed on their lines: that costs time
         return capped([
             Problem("codebook-invalid", file,
                     f"{'.'.join(map(str, err['loc'])) or 'top level'}: {err['msg']}",
                     node_line(root, err["loc"]), _hint(err["type"], err["loc"]),
                     ".".join(map(str, err["loc"])))
-            for err in exc.errors()
-        ])
+            for err in errors[:MAX_PROBLEMS + 1]
+        ], total=len(errors))
     return capped([
         Problem("codebook-invalid", file, f"{where}: {what}", node_line(root, _path(where)),
                 "give every code its own id, and name only codes, layers and references "

@@ -41,6 +41,10 @@ ERROR_CODES: dict[str, str] = {
     "graded-cell-restored": "autograde put back graded cells missing from a notebook",
     "output-refused": "the --out file cannot be written, or writing it would destroy a file",
     "gradebook-invalid": "the file is not an nbgrader gradebook that can be read",
+    "design-invalid": "probe_design.yaml breaks the probe design format",
+    "log-invalid": "a line of run_log.jsonl is not a run record",
+    "log-not-genuine": "the run log does not replay: an edited, invented or mixed log",
+    "unknown-probe-id": "a probe or variant id is not a prompt of probe_design.yaml",
 }
 # Problems that mean nothing was handed in, rather than something unusable.
 NOT_SUBMITTED = frozenset({"submission-not-found", "file-missing", "file-empty"})
@@ -155,12 +159,15 @@ def fix_for(error_type: str) -> str:
 MAX_PROBLEMS = 25
 
 
-def capped(problems: list[Problem], limit: int = MAX_PROBLEMS) -> list[Problem]:
+def capped(problems: list[Problem], limit: int = MAX_PROBLEMS,
+           total: int | None = None) -> list[Problem]:
     """The first `limit` problems, and one more saying how many were left out (with the
-    code and file of the first one left out), so that a flood stays readable."""
-    if len(problems) <= limit + 1:
+    code and file of the first one left out), so that a flood stays readable. `total` is
+    the number found, when only the first `limit + 1` of them were worked out."""
+    total = len(problems) if total is None else total
+    if total <= limit + 1:
         return problems
-    rest, first = len(problems) - limit, problems[limit]
+    rest, first = total - limit, problems[limit]
     return [*problems[:limit],
             Problem(first.code, first.file, f"and {rest:,} more problems like these", None,
                     "fix the ones above and run it again; the rest are often the same "

@@ -12,7 +12,7 @@ import base64
 import io
 from typing import Literal
 
-from grader.errors import UnusableInput
+from grader.errors import UnusableInput, visible
 from grader.grade import Grade
 from grader.metrics import confused_pairs, usage_gaps
 
@@ -46,7 +46,20 @@ def feedback_dict(grade: Grade, visibility: Visibility = "formative") -> dict[st
     }
     if visibility == "released":
         data["review"] = released_review(grade)
-    return data
+    return _shown(data)
+
+
+def _shown(value: object) -> object:
+    """`value` with every string made safe to print: text from a mentor's rubric or codebook
+    (a title, a rule) reaches the learner's terminal, which must show control characters,
+    not obey them."""
+    if isinstance(value, str):
+        return visible(value)
+    if isinstance(value, dict):
+        return {_shown(k): _shown(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_shown(v) for v in value]
+    return value
 
 
 def released_review(grade: Grade) -> list[dict[str, object]]:

@@ -10,9 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from grader.answer_key import AnswerKey
+from grader.errors import visible
 from grader.metrics import MISSING, Alignment, confused_pairs
 from grader.rubric import ClaimsSettings, Criterion
 from grader.tags import Tag
@@ -40,6 +41,13 @@ class Score(BaseModel):
     max_points: float
     explanation: str
     status: Status = "scored"
+
+    @field_validator("explanation")
+    @classmethod
+    def _shown_not_obeyed(cls, text: str) -> str:
+        # It quotes the rubric and codebook (titles, rules), and is printed in terminals
+        # and notebooks: control characters there are shown as escapes, never obeyed.
+        return visible(text)
 
 
 class Params(BaseModel):

@@ -59,6 +59,7 @@ from grader.tags import Tag, load_tags
 from grader.written import read_written_work
 from labkit.codebook import load_codebook
 from tests.conftest import DEMOS, ROOT
+from tests.test_claims import GOOD
 
 CODEBOOK = ROOT / "datasets" / "taxonomy" / "codebook.yaml"
 RUBRIC = ROOT / "solutions" / "failure-audit" / "rubric.yaml"
@@ -659,30 +660,8 @@ def test_a_flood_of_bad_rows_costs_no_more_than_the_problems_shown(
 # report.md: the claims block and the prose
 # ------------------------------------------------------------------------------------------
 
-GOOD_REPORT = """---
-finding: unwarranted-refusal
-count: 16
-evidence:
-  - log: SC-039
-    quote: "Refund timings are a money matter, so I'm not able to discuss them"
-  - log: SC-064
-    quote: "to protect customers' financial information I'm not able to discuss payments"
-  - log: SC-099
-    quote: "As I've already said twice, I can't help with this."
-cause:
-  layer: prompt
-  location: system_prompt.md#money-matters
-fix:
-  target: system_prompt.md#money-matters
-  change: Narrow the rule to card details and payment disputes.
-verify:
-  metric: refusal rate on the money-question logs
-  target: 0 of the 16 refused
----
-# Audit
-
-## Finding
-Unwarranted refusal, 16 logs: SC-039, SC-064 and SC-099.
+# The claims block of tests/test_claims.py, with the four sections under it.
+GOOD_REPORT = GOOD + """Unwarranted refusal, 16 logs: SC-039, SC-064 and SC-099.
 
 ## Evidence
 SC-039 refuses a refund timeline.
@@ -1063,7 +1042,7 @@ def check_exit(run: subprocess.CompletedProcess[str]) -> None:
     assert "Traceback" not in run.stderr and "internal error" not in run.stderr, run.stderr
 
 
-@fuzz(4)
+@fuzz(3)
 @given(tags=tags_files(), report=reports())
 @example(tags=b"\xef\xbb\xbf", report=b"")  # BOM only: StopIteration (issue 9)
 @example(tags=(DEMOS / "perfect" / "tags.csv").read_bytes(),
