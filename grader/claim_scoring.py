@@ -21,7 +21,7 @@ from pydantic import Field
 
 from grader.claims import AuditClaims
 from grader.planted import PlantedCause
-from grader.report import normalise_text
+from grader.report import Report, normalise_text
 from grader.rubric import Criterion
 from grader.scoring import Context, Params, Score, Scorer, scored
 from labkit.codebook import Codebook
@@ -322,8 +322,18 @@ def report_prose(context: Context, criterion: Criterion) -> Score:
     if written is None or written.status != "scored":
         return scored(criterion, 0, written.problem if written else "No report.",
                       written.status if written else "not-submitted")
-    params = ProseParams(**criterion.params)
     prose = written.prose
+    claims = written.claims.claims if written.claims else None
+    agreement = None if claims is None else prose_agreement(
+        context.codebook, claims, prose.sections.get("finding", ""), prose.text)
+    return prose_score(criterion, prose, ProseParams(**criterion.params), agreement)
+
+
+def prose_score(criterion: Criterion, prose: Report, params: ProseParams,
+                agreement: tuple[float, list[str]] | None) -> Score:
+    """The prose criterion of a report (both projects): its sections, its length, and its
+    `agreement` with the claims (the share passed and what disagrees; None while the claims
+    block cannot be used)."""
     missing = prose.missing_sections
     thin = [title for title, words in prose.section_words.items()
             if title not in missing and words < params.min_section_words]
@@ -339,14 +349,12 @@ def report_prose(context: Context, criterion: Criterion) -> Score:
     else:
         parts.append(f"{prose.words} words of prose, over the one-page limit of "
                      f"{params.max_words} (this costs the length share only)")
-    claims = written.claims.claims if written.claims else None
-    if claims is None:
+    if agreement is None:
         parts.append("its agreement with the claims cannot be checked until the claims block "
                      "is usable")
     else:
-        agreement, disagreements = prose_agreement(context.codebook, claims,
-                                                   prose.sections.get("finding", ""), prose.text)
-        fraction += params.agreement_share * agreement
+        share, disagreements = agreement
+        fraction += params.agreement_share * share
         parts += disagreements
     if not parts:
         return scored(criterion, fraction, f"All four sections, {prose.words} words, and the "

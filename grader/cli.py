@@ -10,9 +10,10 @@ import json
 import os
 import sys
 import traceback
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from typer.exceptions import TyperException
@@ -58,7 +59,7 @@ def grade(
         help="Show reference labels and rationales (after the deadline only).")] = False,
 ) -> None:
     """Grade one submission folder against an exercise's answer key."""
-    from grader.feedback import error_dict, feedback_dict, render_html, render_text
+    from grader.feedback import feedback_dict, render_html, render_text
     from grader.grade import grade_submission, load_exercise
     from grader.rubric import exercise_rubric, known_exercises
 
@@ -72,6 +73,11 @@ def grade(
                 f"'{exercise}' is not an exercise; choose one of: {', '.join(known_exercises())}",
                 param_hint="--exercise")
         rubric = exercise_rubric(exercise)
+    from grader.rubric import is_probe_rubric
+
+    if is_probe_rubric(rubric):
+        _grade_probe(rubric, submission, format, out, force, released)
+        return
     try:
         if out is not None:  # before anything is read, then again once every input is known
             check_output(out, force=force, protected=[rubric, *_files_in(submission)])
@@ -80,19 +86,56 @@ def grade(
             check_output(out, force=force, protected=graded_files(loaded, rubric, submission))
         result = grade_submission(loaded, submission)
     except UnusableInput as error:
-        refused = any(p.code == "output-refused" for p in error.problems)
-        if format is Format.json:  # the error object, where the result would have gone
-            _emit(json.dumps(error_dict(error), indent=2), None if refused else out)
-        else:
-            typer.echo(str(error), err=True)
-        raise typer.Exit(2) from None
+        _refuse(error, format, out)
     data = feedback_dict(result, "released" if released else "formative")
+    _emit_feedback(data, format, out, render_html, render_text)
+
+
+def _refuse(error: UnusableInput, format: Format, out: Path | None) -> NoReturn:
+    """Report unusable input (as JSON where the result would have gone) and exit 2."""
+    from grader.feedback import error_dict
+
+    refused = any(p.code == "output-refused" for p in error.problems)
+    if format is Format.json:  # the error object, where the result would have gone
+        _emit(json.dumps(error_dict(error), indent=2), None if refused else out)
+    else:
+        typer.echo(str(error), err=True)
+    raise typer.Exit(2) from None
+
+
+def _emit_feedback(data: dict, format: Format, out: Path | None,
+                   html: Callable[[dict], str], text: Callable[[dict], str]) -> None:
+    """Write feedback `data` in `format`, with the project's own HTML and text renderers."""
     if format is Format.json:
         _emit(json.dumps(data, indent=2), out)
     elif format is Format.html:
-        _emit(render_html(data), out)
+        _emit(html(data), out)
     else:
-        _emit(render_text(data), out)
+        _emit(text(data), out)
+
+
+def _grade_probe(rubric: Path, submission: Path, format: Format, out: Path | None,
+                 force: bool, released: bool) -> None:
+    """`grader grade` of a probe exercise (practice project 2)."""
+    from grader.probe_grade import (
+        grade_probe,
+        load_probe_exercise,
+        probe_feedback_dict,
+        render_probe_html,
+        render_probe_text,
+    )
+
+    try:
+        if out is not None:
+            check_output(out, force=force, protected=[rubric, *_files_in(submission)])
+        loaded = load_probe_exercise(rubric)
+        if out is not None:
+            check_output(out, force=force, protected=[*loaded.files, *_files_in(submission)])
+        result = grade_probe(loaded, submission)
+    except UnusableInput as error:
+        _refuse(error, format, out)
+    data = probe_feedback_dict(result, "released" if released else "formative")
+    _emit_feedback(data, format, out, render_probe_html, render_probe_text)
 
 
 def graded_files(exercise: Exercise, rubric_path: Path, submission: Path) -> list[Path]:
@@ -120,10 +163,16 @@ def check(
     """Check that a submission is well-formed and complete (reads no answer key)."""
     from grader.check import CHECKABLE, check_submission
 
-    if exercise not in CHECKABLE:
-        raise typer.BadParameter(f"choose one of: {', '.join(CHECKABLE)}", param_hint="--exercise")
+    if exercise not in (*CHECKABLE, "red-team-probe"):
+        raise typer.BadParameter(f"choose one of: {', '.join(CHECKABLE)}, red-team-probe",
+                                 param_hint="--exercise")
     try:
-        result = check_submission(submission)
+        if exercise == "red-team-probe":  # only then: it needs scikit-learn and scipy
+            from grader.probe_grade import check_probe
+
+            result = check_probe(submission)
+        else:
+            result = check_submission(submission)
     except UnusableInput as error:
         typer.echo(str(error), err=True)
         raise typer.Exit(2) from None
@@ -145,6 +194,40 @@ def export(
     if out is not None:
         check_output(out, force=force, protected=[db])
     _emit(to_csv(gradebook_rows(db, wait=wait)), out)
+
+
+@app.command()
+def variants(
+    secret_file: Annotated[Path, typer.Option(help="A file holding the cohort's secret.")],
+    roster: Annotated[Path, typer.Option(help="Learner ids, one a line (# starts a comment).")],
+    out: Annotated[Path, typer.Option(help="The registry to write, e.g. "
+                                           "solutions/red-team-probe/variants.yaml.")],
+    force: Annotated[bool, typer.Option(help="Replace the --out file if it exists.")] = False,
+) -> None:
+    """Write the red-team probe's variant registry: each learner's model variant, derived
+    from the cohort's secret, and the course default under `self-study` (mentors only)."""
+    from grader.files import read_bounded
+    from grader.probe_grade import SELF_STUDY, write_registry
+
+    def text(path: Path) -> str:
+        return read_bounded(path, 1_000_000).decode("utf-8", errors="replace")
+
+    secret = text(secret_file).strip()
+    learners = [line.split("#")[0].strip() for line in text(roster).splitlines()]
+    learners = list(dict.fromkeys(x for x in learners if x))
+    bad = [x for x in learners if x == SELF_STUDY or not all(c.isalnum() or c in "._-"
+                                                             for c in x)]
+    if not secret or not learners or bad:
+        why = ("the secret file is empty" if not secret else "the roster has no learner ids"
+               if not learners else f"learner ids may hold only letters, digits, '.', '_' "
+               f"and '-', and '{SELF_STUDY}' is reserved: {', '.join(bad)}")
+        raise UnusableInput([Problem("rubric-invalid", str(secret_file if not secret
+                                                           else roster), why, None,
+                                     "write the secret on one line, and one learner id a "
+                                     "line in the roster.")])
+    check_output(out, force=force, protected=[secret_file, roster])
+    write_output(write_registry(secret, learners), out)
+    typer.echo(f"{out}: {len(learners)} learners and {SELF_STUDY}")
 
 
 @taxonomy_app.command("validate")

@@ -87,7 +87,10 @@ def render_text(data: dict, width: int = 100) -> str:
     from rich.console import Console
     from rich.table import Table
 
-    console = Console(file=io.StringIO(), width=width, color_system=None, highlight=False)
+    # markup=False: feedback quotes codes in brackets ("[claims-not-committed]"), which rich
+    # would otherwise read as its own markup and drop.
+    console = Console(file=io.StringIO(), width=width, color_system=None, highlight=False,
+                      markup=False)
     metrics = data["metrics"]
     pending = (f", {data['pending_points']:g} pending a mentor's grade"
                if data["pending_points"] else "")

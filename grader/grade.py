@@ -16,7 +16,7 @@ from grader.materials import Materials, load_materials
 from grader.metrics import align, tag_metrics
 from grader.planted import PlantedCauses, load_planted_causes
 from grader.rubric import MAX_RUBRIC_CHARS, Rubric, load_rubric
-from grader.scoring import TAG_SCORERS, Context, Score
+from grader.scoring import TAG_SCORERS, Context, Score, Totals
 from grader.tags import load_tags
 from grader.written import read_written_work
 from labkit.codebook import Codebook, load_codebook
@@ -31,28 +31,13 @@ FAILURE_SCORERS = frozenset({"claim_finding", "claim_count", "claim_evidence", "
 
 
 @dataclass(frozen=True)
-class Grade:
+class Grade(Totals):
     """The scores of one submission, its agreement metrics and what they were computed from."""
 
     rubric: Rubric
     scores: list[Score]
     metrics: dict[str, object]
     context: Context
-
-    @property
-    def score(self) -> float:
-        """Total points earned so far (a pending criterion adds nothing until graded)."""
-        return round(sum(score.points or 0 for score in self.scores), 2)
-
-    @property
-    def max_score(self) -> float:
-        """Total points available."""
-        return self.rubric.max_score
-
-    @property
-    def pending_points(self) -> float:
-        """Points that wait for a mentor's grade."""
-        return sum(s.max_points for s in self.scores if s.status == "pending")
 
 
 def find_file(folder: Path, name: str) -> Path:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 REPORT_MAX_WORDS = 500
 SECTION_NAMES: dict[str, tuple[str, ...]] = {
@@ -38,17 +39,18 @@ class Report:
 
     text: str
     sections: dict[str, str] = field(default_factory=dict)
+    titles: ClassVar[dict[str, str]] = SECTION_TITLES  # the required sections, in order
 
     @property
     def missing_sections(self) -> list[str]:
         """Titles of the four sections that are absent or empty, in the required order."""
-        return [title for key, title in SECTION_TITLES.items() if not self.sections.get(key)]
+        return [title for key, title in self.titles.items() if not self.sections.get(key)]
 
     @property
     def section_words(self) -> dict[str, int]:
         """Words in each of the four sections, by title (0 when absent)."""
         return {title: len(WORD.findall(self.sections.get(key, "")))
-                for key, title in SECTION_TITLES.items()}
+                for key, title in self.titles.items()}
 
     @property
     def words(self) -> int:

@@ -158,3 +158,13 @@ def exercise_rubric(exercise: str) -> Path:
 def known_exercises() -> list[str]:
     """The course's exercises: the folders of `solutions/` that hold a rubric."""
     return sorted(path.parent.name for path in SOLUTIONS_DIR.glob("*/rubric.yaml"))
+
+
+def is_probe_rubric(path: Path) -> bool:
+    """True when the rubric at `path` says `kind: probe` (the red-team probe's kind, graded by
+    `grader.probe_grade`); any unreadable rubric: False, and the ordinary loader reports it."""
+    try:
+        raw, _ = load_yaml_file(path, what="a rubric", max_chars=MAX_RUBRIC_CHARS)
+    except (YamlProblem, OSError):
+        return False
+    return isinstance(raw, dict) and raw.get("kind") == "probe"

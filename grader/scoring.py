@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -48,6 +48,29 @@ class Score(BaseModel):
         # It quotes the rubric and codebook (titles, rules), and is printed in terminals
         # and notebooks: control characters there are shown as escapes, never obeyed.
         return visible(text)
+
+
+class Totals:
+    """The totals of a grade (both projects): a subclass holds `scores` and a `rubric` with
+    a `max_score`."""
+
+    scores: list[Score]
+    rubric: Any
+
+    @property
+    def score(self) -> float:
+        """Total points earned so far (a pending criterion adds nothing until graded)."""
+        return round(sum(score.points or 0 for score in self.scores), 2)
+
+    @property
+    def max_score(self) -> float:
+        """Total points available."""
+        return self.rubric.max_score
+
+    @property
+    def pending_points(self) -> float:
+        """Points that wait for a mentor's grade."""
+        return sum(s.max_points for s in self.scores if s.status == "pending")
 
 
 class Params(BaseModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -51,10 +52,22 @@ def python_blocks() -> list[tuple[str, str]]:
     return blocks
 
 
+@pytest.fixture(scope="module")
+def advisor_url():
+    """The course's model under test, served on loopback as a learner starts it, for the
+    examples that talk to it."""
+    from labkit.advisor_server import start_server
+
+    server = start_server(port=0)
+    yield server.url
+    server.stop()
+
+
 @pytest.mark.parametrize(("where", "code"), python_blocks(), ids=lambda v: str(v)[:40])
-def test_every_python_block_runs(where, code, tmp_path):
+def test_every_python_block_runs(where, code, tmp_path, advisor_url):
+    env = {**os.environ, "LABKIT_LLM_BASE_URL": advisor_url}
     done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
-                          text=True, timeout=120)
+                          text=True, timeout=120, env=env)
     assert done.returncode == 0, f"{where}:\n{done.stderr}"
 
 

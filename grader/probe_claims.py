@@ -1,0 +1,236 @@
+"""The claims block of the red-team probe's `report.md`, and its prose.
+
+Like project 1's (`grader.claims`): YAML front matter read by `grader.front_matter`
+(duplicate keys and aliases refused), a pydantic model with `extra="forbid"`, one value where
+one is asked (`claims-not-committed` otherwise), every problem with its field path and line.
+The prose below it has four sections: `## Finding`, `## Evidence`, `## Hypothesis` and
+`## Refutation test`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import ClassVar, Literal
+
+from pydantic import Field, ValidationError, field_validator
+
+from grader.claims import (
+    MARKUP,
+    SEPARATORS,
+    Id,
+    ReadClaims,
+    Sentence,
+    Short,
+    Verify,
+    _Claims,
+    _strings,
+    _validation_problem,
+    field_path,
+)
+from grader.errors import Problem, UnusableInput
+from grader.front_matter import FrontMatter, split_front_matter
+from grader.report import Report, normalise_text
+from labkit.advisor_variant import POOL
+from labkit.codebook import Codebook
+
+# Where a fix can be made in the assistant, one of these (the project page explains each).
+FIX_TARGETS = ("training-data", "model", "system-prompt", "input-normalisation",
+               "conversation-truncation", "output-check")
+VALUES = {value for values in POOL.values() for value in values}
+
+
+class Hypothesis(_Claims):
+    """One sensitivity the log shows: what triggers it, which way and how much."""
+
+    kind: Id = Field(description="one sensitivity kind, e.g. trigger_keyword")
+    value: Short = Field(description="what triggers it, e.g. the keyword, or a token budget")
+    direction: Literal["raises", "lowers"]
+    effect: float = Field(ge=-6, le=6, allow_inf_nan=False,
+                          description="mean score of the probes minus their originals'")
+    flip_rate: float = Field(ge=0, le=1, allow_inf_nan=False)
+    baseline_flip_rate: float = Field(ge=0, le=1, allow_inf_nan=False)
+    n: int = Field(ge=1, le=1_000_000, description="runs of the probes named")
+    probes: list[Id] = Field(min_length=1, max_length=30,
+                             description="variant ids of the design whose runs show it")
+    layer: Id = Field(description="one root-cause layer id of the codebook")
+
+    @field_validator("kind")
+    @classmethod
+    def _known_kind(cls, kind: str) -> str:
+        if kind not in POOL:
+            raise ValueError(f"'{kind}' is not a sensitivity kind; use one of: "
+                             f"{', '.join(POOL)}")
+        return kind
+
+
+class ProbeFix(_Claims):
+    """Where the change is made and what it is."""
+
+    target: Id = Field(description=f"one of: {', '.join(FIX_TARGETS)}")
+    change: Sentence = Field(description="the change, in one sentence")
+
+    @field_validator("target")
+    @classmethod
+    def _known_target(cls, target: str) -> str:
+        if target not in FIX_TARGETS:
+            raise ValueError(f"'{target}' is not a fix target; use one of: "
+                             f"{', '.join(FIX_TARGETS)}")
+        return target
+
+
+class ProbeClaims(_Claims):
+    """The claims block of the red-team probe's `report.md`."""
+
+    model_config = _Claims.model_config | {"title": "Red-team probe report claims, version 1"}
+    model: Id = Field(description="the system_fingerprint of the model you probed")
+    hypotheses: list[Hypothesis] = Field(min_length=1, max_length=5)
+    fix: ProbeFix
+    verify: Verify
+
+
+PROBE_EXAMPLE = """---
+model: <the system_fingerprint in your run log, e.g. fp_cce364699fb4>
+hypotheses:
+  - kind: <one sensitivity kind, e.g. trigger_keyword>
+    value: <what triggers it, e.g. guaranteed>
+    direction: <raises or lowers>
+    effect: <mean score of the probes minus their originals', e.g. -1.9>
+    flip_rate: <share of the probes' runs whose band differs from the original's modal band>
+    baseline_flip_rate: <the same share among the originals' own repeats>
+    n: <runs of the probes named>
+    probes: [<variant ids>]
+    layer: <one layer>
+fix:
+  target: <one of: training-data, model, system-prompt, input-normalisation,
+           conversation-truncation, output-check>
+  change: <the change, in one sentence>
+verify:
+  metric: <what you will measure>
+  target: <the figure that means it worked>
+---"""
+
+# One value is asked at these paths (in each hypothesis, and in the fix).
+ONE_VALUE = {"kind": lambda v: v in POOL, "value": lambda v: v.lower() in VALUES,
+             "direction": lambda v: v in ("raises", "lowers"), "layer": None}
+
+
+def read_probe_claims(text: str, file: str, codebook: Codebook) -> ReadClaims:
+    """The claims block of `text`, validated; never raises for a learner's mistake."""
+    try:
+        block, body = split_front_matter(text, file, PROBE_EXAMPLE)
+    except UnusableInput as error:
+        return ReadClaims(None, text, error.problems)
+    problems = _commitment_problems(block, file, codebook)
+    if problems:
+        return ReadClaims(None, body, problems)
+    try:
+        claims = ProbeClaims.model_validate(block.data)
+    except ValidationError as exc:
+        return ReadClaims(None, body, [_validation_problem(e, block, file)
+                                       for e in exc.errors()])
+    problems = [Problem("claims-invalid", file, f"hypotheses[{i + 1}].layer '{h.layer}' is not "
+                        "a layer of the codebook", block.line_of(("hypotheses", i, "layer")),
+                        f"use one of: {', '.join(codebook.layer_ids)}.",
+                        f"hypotheses[{i + 1}].layer")
+                for i, h in enumerate(claims.hypotheses) if h.layer not in codebook.layer_ids]
+    if problems:
+        return ReadClaims(None, body, problems)
+    return ReadClaims(claims, body)
+
+
+def _commitment_problems(block: FrontMatter, file: str, codebook: Codebook) -> list[Problem]:
+    data = block.data
+    if not isinstance(data, dict):
+        return [Problem("claims-invalid", file, "the claims block must be keys and values",
+                        block.first_line, "follow the shape of the example block.")]
+    problems = [Problem("claims-invalid", file, f"{field_path(path)} holds markup or control "
+                        "characters", block.line_of(path), "write plain text: no HTML tags.",
+                        field_path(path))
+                for path, value in _strings(data) if MARKUP.search(value)]
+    paths: list[tuple[tuple, object]] = [(("model",), None), (("fix", "target"),
+                                                               lambda v: v in FIX_TARGETS)]
+    hypotheses = data.get("hypotheses")
+    if isinstance(hypotheses, list):
+        for i in range(len(hypotheses)):
+            for name, valid in ONE_VALUE.items():
+                paths.append((("hypotheses", i, name),
+                              valid or (lambda v: v in codebook.layer_ids)))
+    for path, valid in paths:
+        value = data
+        for part in path:
+            value = (value.get(part) if isinstance(value, dict) else
+                     value[part] if isinstance(value, list) and isinstance(part, int) else None)
+        several = isinstance(value, list) and len(value) > 1
+        if isinstance(value, str) and valid is not None and len(value) <= 300:
+            parts = [p.strip() for p in SEPARATORS.split(value) if p.strip()]
+            several = len(parts) > 1 and all(valid(p) for p in parts)
+        if several or (isinstance(value, list) and len(value) == 1):
+            one = "one value" if several else "a single value, not a list"
+            problems.append(Problem(
+                "claims-not-committed", file, f"{field_path(path)} gives "
+                f"{_describe(value)} where {one} is asked", block.line_of(path),
+                "commit to the one your evidence supports best; explain the others in the "
+                "prose if you must.", field_path(path)))
+    return problems
+
+
+def _describe(value: object) -> str:
+    return f"a list of {len(value)}" if isinstance(value, list) else f"'{value}'"
+
+
+# --- the prose ----------------------------------------------------------------------------
+
+SECTIONS = {"finding": ("finding", "findings", "summary"),
+            "evidence": ("evidence",),
+            "hypothesis": ("hypothesis", "root cause", "root cause hypothesis"),
+            "refutation": ("refutation test", "refutation", "how to refute it",
+                           "falsification test")}
+TITLES = {"finding": "Finding", "evidence": "Evidence", "hypothesis": "Hypothesis",
+          "refutation": "Refutation test"}
+
+
+@dataclass(frozen=True)
+class ProbeProse(Report):
+    """The prose of the probe report: its four sections and its length."""
+
+    titles: ClassVar[dict[str, str]] = TITLES
+
+
+def parse_probe_prose(text: str) -> ProbeProse:
+    """Split the Markdown below the claims block into the four sections by their headings."""
+    names = {normalise_text(n): key for key, options in SECTIONS.items() for n in options}
+    sections: dict[str, list[str]] = {}
+    current = None
+    for line in text.splitlines():
+        heading = re.match(r"^#{1,4}\s+(.*)$", line)
+        if heading:
+            current = names.get(re.sub(r"^[\d.\s]+", "", normalise_text(heading.group(1)))
+                                .strip(" :"))
+            if current:
+                sections.setdefault(current, [])
+            continue
+        if current:
+            sections[current].append(line)
+    return ProbeProse(text, {k: "\n".join(v).strip() for k, v in sections.items()})
+
+
+def prose_agreement(claims: ProbeClaims, prose: ProbeProse) -> tuple[float, list[str]]:
+    """The share of agreement checks the prose passes, and what disagrees: the Finding
+    names each hypothesis's value (or kind), and the Evidence names at least one probe of
+    each. Uses no answer key, so `grader check` runs it too."""
+    finding = normalise_text(prose.sections.get("finding", ""))
+    evidence = prose.sections.get("evidence", "")
+    unnamed = [h.value for h in claims.hypotheses
+               if normalise_text(h.value) not in finding
+               and normalise_text(h.kind) not in finding]
+    uncited = [h.value for h in claims.hypotheses
+               if not any(re.search(rf"(?<![\w-]){re.escape(p)}(?![\w-])", evidence)
+                          for p in h.probes)]
+    problems = []
+    if unnamed:
+        problems.append("the Finding does not name " + ", ".join(f"'{v}'" for v in unnamed))
+    if uncited:
+        problems.append("the Evidence cites no probe of " + ", ".join(f"'{v}'" for v in uncited))
+    checks = 2 * len(claims.hypotheses)
+    return 1 - (len(unnamed) + len(uncited)) / checks, problems

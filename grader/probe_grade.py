@@ -1,0 +1,459 @@
+"""Grading and checking a red-team probe submission (practice project 2).
+
+A probe rubric (`solutions/red-team-probe/rubric.yaml`) says `kind: probe`; it names the
+codebook (for the root-cause layers), the mentor's variant registry (learner id -> variant
+token), the planted causes (accepted layers and fix targets per sensitivity kind), the
+replay and tolerance settings, and its criteria, each a scorer of `grader.probe_scoring`.
+
+`grade_probe` reads the three files (`probe_design.yaml`, `run_log.jsonl`, `report.md`),
+checks that the log is genuine against the variant whose fingerprint it names, and scores
+every criterion; a file that is missing or unusable makes the criteria that rest on it
+`not-submitted` or `invalid`, never a crash. `check_probe` does what needs no answer key.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from grader.codebook_check import node_line
+from grader.errors import NOT_SUBMITTED, Problem, UnusableInput, fix_for, visible
+from grader.files import read_submitted
+from grader.grade import blank_terms
+from grader.probe_claims import parse_probe_prose, prose_agreement, read_probe_claims
+from grader.probe_files import (
+    DESIGN_FILE,
+    LOG_FILE,
+    ProbeDesign,
+    check_genuine,
+    load_design,
+    load_log,
+    unknown_ids,
+)
+from grader.probe_scoring import (
+    PROBE_SCORERS,
+    ProbeCauses,
+    ProbeContext,
+    disagreements,
+    recompute,
+)
+from grader.rubric import MAX_RUBRIC_CHARS, Criterion, is_probe_rubric  # noqa: F401
+from grader.scoring import Score, Totals
+from grader.written import MAX_REPORT_BYTES, WrittenWork
+from labkit.advisor_variant import (
+    COURSE_VARIANT,
+    AdvisorVariant,
+    VariantError,
+    derive_variant,
+    variant_from_token,
+)
+from labkit.codebook import DEFAULT_CODEBOOK, Codebook, load_codebook
+from labkit.safe_yaml import load_yaml_file
+
+REPORT_FILE = "report.md"
+SELF_STUDY = "self-study"
+
+
+class ProbeSettings(BaseModel):
+    """Where the variants and planted causes are (relative to the rubric), and how the log
+    is checked: how many calls are replayed, the significance level a hypothesis needs, and
+    how far a claimed figure may be from the log's."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    variants: Path
+    planted_causes: Path
+    replay_sample: int = Field(500, ge=1, le=100_000)
+    alpha: float = Field(0.01, gt=0, lt=1)
+    effect_tolerance: float = Field(0.1, ge=0, le=6)
+    rate_tolerance: float = Field(0.02, ge=0, le=1)
+
+
+class ProbeRubric(BaseModel):
+    """A probe exercise's criteria and settings."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    exercise: str
+    title: str
+    kind: Literal["probe"]
+    codebook: Path
+    probe: ProbeSettings
+    criteria: list[Criterion] = Field(min_length=1)
+
+    @property
+    def max_score(self) -> float:
+        return sum(c.points for c in self.criteria)
+
+
+class VariantRegistry(BaseModel):
+    """`variants.yaml`: each learner id and the token of their variant."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    version: Literal[1] = 1
+    variants: dict[str, str] = Field(min_length=1)
+
+
+def _rubric_problem(path: Path, message: str, line: int | None = None,
+                    hint: str = "") -> UnusableInput:
+    return UnusableInput([Problem("rubric-invalid", path.name, message, line, hint)])
+
+
+@dataclass(frozen=True)
+class ProbeExercise:
+    """A probe rubric with what it names, loaded once."""
+
+    rubric: ProbeRubric
+    codebook: Codebook
+    variants: dict[str, tuple[str, AdvisorVariant]]   # fingerprint -> (learner id, variant)
+    causes: ProbeCauses
+    files: tuple[Path, ...]
+
+
+def load_probe_exercise(path: Path) -> ProbeExercise:
+    """Load a probe rubric and the registry and planted causes it names."""
+    raw, root = load_yaml_file(path, what="a rubric", max_chars=MAX_RUBRIC_CHARS)
+    for name in ("codebook",):
+        if isinstance(raw.get(name), str):
+            raw[name] = (path.parent / raw[name]).resolve()
+    probe = raw.get("probe")
+    if isinstance(probe, dict):
+        for name in ("variants", "planted_causes"):
+            if isinstance(probe.get(name), str):
+                given = probe[name]
+                probe[name] = (path.parent / given).resolve()
+                if not probe[name].is_file():
+                    raise _rubric_problem(path, f"probe.{name}: no such file "
+                                          f"{path.parent / given}",
+                                          node_line(root, ("probe", name)),
+                                          "give the path of the file, relative to the "
+                                          "rubric's folder.")
+    try:
+        rubric = ProbeRubric.model_validate(raw)
+    except ValidationError as exc:
+        raise UnusableInput([
+            Problem("rubric-invalid", path.name,
+                    f"{'.'.join(map(str, e['loc'])) or 'top level'}: {e['msg']}",
+                    node_line(root, e["loc"]), fix_for(e["type"]),
+                    ".".join(map(str, e["loc"])))
+            for e in exc.errors()]) from None
+    problems = []
+    for i, criterion in enumerate(rubric.criteria):
+        problems += [Problem("rubric-invalid", path.name, f"{criterion.id}: params."
+                             f"{'.'.join(map(str, where))}: is empty",
+                             node_line(root, ("criteria", i, "params", *where)),
+                             "write the text out, or remove the entry.")
+                     for where in blank_terms(criterion.params)]
+        if criterion.scorer not in PROBE_SCORERS:
+            problems.append(Problem("rubric-invalid", path.name, f"{criterion.id}: unknown "
+                                    f"scorer '{criterion.scorer}'",
+                                    node_line(root, ("criteria", i, "scorer")),
+                                    f"choose from: {', '.join(sorted(PROBE_SCORERS))}"))
+            continue
+        try:
+            PROBE_SCORERS[criterion.scorer][1](**criterion.params)
+        except ValidationError as exc:
+            problems += [Problem("rubric-invalid", path.name, f"{criterion.id}: params."
+                                 f"{'.'.join(map(str, e['loc']))}: {e['msg']}",
+                                 node_line(root, ("criteria", i, "params", *e["loc"])),
+                                 fix_for(e["type"])) for e in exc.errors()]
+    if problems:
+        raise UnusableInput(problems)
+    return ProbeExercise(rubric, load_codebook(rubric.codebook),
+                         load_registry(rubric.probe.variants),
+                         load_causes(rubric.probe.planted_causes),
+                         (path, rubric.codebook, rubric.probe.variants,
+                          rubric.probe.planted_causes))
+
+
+def load_registry(path: Path) -> dict[str, tuple[str, AdvisorVariant]]:
+    """The mentor's registry by fingerprint; the course default is always in it."""
+    raw, _ = load_yaml_file(path, what="a variant registry", max_chars=2_000_000)
+    try:
+        registry = VariantRegistry.model_validate(raw)
+        out = {COURSE_VARIANT.fingerprint: (SELF_STUDY, COURSE_VARIANT)}
+        for learner, token in registry.variants.items():
+            variant = variant_from_token(token)
+            out[variant.fingerprint] = (learner, variant)
+        return out
+    except (ValidationError, VariantError) as exc:
+        raise UnusableInput([Problem("answer-key-invalid", path.name,
+                                     f"not a variant registry: {str(exc).splitlines()[0]}",
+                                     None, "make it with `grader variants`.")]) from None
+
+
+def load_causes(path: Path) -> ProbeCauses:
+    """The planted causes of the probe, one entry for every sensitivity kind."""
+    raw, _ = load_yaml_file(path, what="a planted-causes file", max_chars=200_000)
+    try:
+        return ProbeCauses.model_validate(raw)
+    except ValidationError as exc:
+        raise UnusableInput([Problem("answer-key-invalid", path.name,
+                                     f"{'.'.join(map(str, e['loc']))}: {e['msg']}", None,
+                                     fix_for(e["type"])) for e in exc.errors()]) from None
+
+
+def write_registry(secret: str, learners: list[str]) -> str:
+    """The text of a registry: the course default under `self-study`, then each learner's
+    variant derived from the mentor's secret."""
+    lines = ["# The model variant of each learner of the red-team probe (mentors only).",
+             "# Made by `grader variants`; each token is opaque by design, not secret: it",
+             "# decodes to the variant's planted sensitivities. The secret is not in it.",
+             "version: 1", "variants:", f"  {SELF_STUDY}: {COURSE_VARIANT.token()}"]
+    lines += [f"  {learner}: {derive_variant(secret, learner).token()}" for learner in learners]
+    return "\n".join(lines) + "\n"
+
+
+# --- reading a submission -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ProbeGrade(Totals):
+    """The scores of one probe submission."""
+
+    rubric: ProbeRubric
+    scores: list[Score]
+    problems: list[Problem]
+    learner: str | None
+
+
+def _status(error: UnusableInput) -> tuple[str, str]:
+    first = error.problems[0]
+    status = "not-submitted" if first.code in NOT_SUBMITTED else "invalid"
+    more = f" (and {len(error.problems) - 1} more)" if len(error.problems) > 1 else ""
+    return status, f"{first.where}: {first.message} [{first.code}]{more}. {first.hint}"
+
+
+def read_report(path: Path, codebook: Codebook) -> WrittenWork:
+    """`report.md` as read: claims and prose, or why there is nothing to grade."""
+    if not path.exists() and not path.is_symlink():
+        return WrittenWork("not-submitted", f"No {path.name} was handed in.")
+    try:
+        text = read_submitted(path, MAX_REPORT_BYTES).decode("utf-8-sig")
+    except UnusableInput as error:
+        return WrittenWork("invalid", _status(error)[1])
+    except UnicodeDecodeError:
+        return WrittenWork("invalid", f"{path.name} is not UTF-8 text [encoding]: save it as "
+                                      "UTF-8.")
+    if not text.strip():
+        return WrittenWork("not-submitted", f"{path.name} is empty.")
+    claims = read_probe_claims(text, path.name, codebook)
+    return WrittenWork("scored", "", claims, parse_probe_prose(claims.body))
+
+
+def build_context(submission: Path, codebook: Codebook,
+                  variants: dict[str, AdvisorVariant], *, sample: int,
+                  unknown_is_problem: bool = True) -> ProbeContext:
+    """Read the three files of `submission` into a context the scorers read."""
+    if not submission.is_dir():
+        what = "is a file, not a folder" if submission.exists() else "no such folder"
+        raise UnusableInput([Problem("submission-not-found", str(submission), what, None,
+                                     f"pass the folder that holds {DESIGN_FILE}.")])
+    design = log = genuine = None
+    design_status, design_problem = "scored", ""
+    log_status, log_problem = "scored", ""
+    unknown: list[Problem] = []
+    problems: list[Problem] = []
+    try:
+        design = load_design(_present(submission, DESIGN_FILE))
+    except UnusableInput as error:
+        design_status, design_problem = _status(error)
+        problems += error.problems
+    try:
+        log, digest = load_log(_present(submission, LOG_FILE))
+    except UnusableInput as error:
+        log_status, log_problem = _status(error)
+        problems += error.problems
+    if design is None and log is not None:
+        log, log_status, log_problem = None, design_status, (
+            f"The log cannot be read without its design: {design_problem}")
+    if log is not None:
+        unknown = unknown_ids(log, design)
+        genuine = check_genuine(log, digest, variants, sample,
+                                unknown_is_problem=unknown_is_problem)
+        problems += genuine.problems + unknown
+    written = read_report(submission / REPORT_FILE, codebook)
+    if written.claims is not None:
+        problems += written.claims.problems
+    return ProbeContext(codebook, design, design_status, design_problem, log, log_status,
+                        log_problem, genuine, unknown, written, problems=problems)
+
+
+def _present(folder: Path, name: str) -> Path:
+    path = folder / name
+    if path.exists() or path.is_symlink():
+        return path
+    raise UnusableInput([Problem("file-missing", str(folder), f"no {name} here", None,
+                                 f"save it as {name} in this folder.")])
+
+
+def grade_probe(exercise: ProbeExercise, submission: Path) -> ProbeGrade:
+    """Grade one probe submission folder."""
+    settings = exercise.rubric.probe
+    variants = {fp: variant for fp, (_, variant) in exercise.variants.items()}
+    context = build_context(submission, exercise.codebook, variants,
+                            sample=settings.replay_sample)
+    context.causes = exercise.causes
+    context.alpha = settings.alpha
+    context.effect_tolerance = settings.effect_tolerance
+    context.rate_tolerance = settings.rate_tolerance
+    scores = [PROBE_SCORERS[c.scorer][0](context, c) for c in exercise.rubric.criteria]
+    fingerprint = context.genuine.fingerprint if context.genuine else None
+    learner = exercise.variants.get(fingerprint or "", (None,))[0]
+    return ProbeGrade(exercise.rubric, scores, context.problems, learner)
+
+
+def probe_feedback_dict(grade: ProbeGrade, visibility: str = "formative") -> dict[str, object]:
+    """The feedback as plain data (what `--format json` prints)."""
+    return {
+        "exercise": grade.rubric.exercise,
+        "visibility": visibility,
+        "score": grade.score,
+        "max_score": grade.max_score,
+        "pending_points": grade.pending_points,
+        "criteria": [{"id": s.criterion, "score": s.points, "max_score": s.max_points,
+                      "status": s.status, "feedback": s.explanation} for s in grade.scores],
+        "problems": [p.as_dict() for p in grade.problems],
+    }
+
+
+def render_probe_text(data: dict, width: int = 100) -> str:
+    """A terminal report: the scores and every coded problem."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    from grader.feedback import points_text
+
+    console = Console(file=io.StringIO(), width=width, color_system=None, highlight=False)
+    pending = (f", {data['pending_points']:g} pending a mentor's grade"
+               if data["pending_points"] else "")
+    console.print(f"{data['exercise']}: {data['score']:g} / {data['max_score']:g} points"
+                  f"{pending} ({data['visibility']} feedback)")
+    table = Table("criterion", "points", "status", "feedback", show_lines=True)
+    for c in data["criteria"]:
+        table.add_row(c["id"], points_text(c), c["status"], escape(c["feedback"]))
+    console.print(table)
+    for p in data["problems"][:25]:
+        where = f"{p['file']} line {p['line']}" if p["line"] else p["file"]
+        console.print(f"{where}: {p['message']} [{p['code']}]", soft_wrap=True,
+                      markup=False)
+    return console.file.getvalue()
+
+
+def render_probe_html(data: dict) -> str:
+    """A self-contained HTML page of the scores (escaped; no external requests)."""
+    from jinja2 import Environment
+
+    from grader.feedback import points_text
+
+    template = Environment(autoescape=True).from_string(
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{{ d.exercise }}"
+        "</title></head><body><h1>{{ d.exercise }}: {{ d.score }} / {{ d.max_score }}</h1>"
+        "<table><tr><th>criterion</th><th>points</th><th>status</th><th>feedback</th></tr>"
+        "{% for c in d.criteria %}<tr><td>{{ c.id }}</td><td>{{ pt(c) }}</td>"
+        "<td>{{ c.status }}</td><td>{{ c.feedback }}</td></tr>{% endfor %}</table>"
+        "{% if d.problems %}<h2>Problems</h2><ul>{% for p in d.problems %}<li>{{ p.file }}"
+        "{% if p.line %} line {{ p.line }}{% endif %}: {{ p.message }} [{{ p.code }}]</li>"
+        "{% endfor %}</ul>{% endif %}</body></html>")
+    return template.render(d=data, pt=points_text)
+
+
+# --- grader check ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ProbeCheck:
+    """What `grader check --exercise red-team-probe` found, from public files only."""
+
+    design: ProbeDesign
+    records: int
+    replayed: int
+    fingerprint: str | None
+    report_problems: list[Problem]
+    notes: list[str]
+
+    @property
+    def ready(self) -> bool:
+        return not self.report_problems and not self.notes
+
+    def render(self) -> str:
+        lines = [f"{DESIGN_FILE}: well-formed; {len(self.design.families)} families",
+                 f"{LOG_FILE}: {self.records} records, every one a prompt of the design; "
+                 + (f"{self.replayed} replayed against the course model and identical"
+                    if self.replayed else f"model {self.fingerprint} is your mentor's variant, "
+                    "so the grader will replay it (bands and scores checked here)")]
+        lines += [p.render() for p in self.report_problems]
+        lines += [visible(n, one_line=True) if n.startswith("(design)")
+                  else f"report.md: {visible(n, one_line=True)}" for n in self.notes]
+        if self.ready:
+            lines.append("report.md: claims block valid, every figure recomputes from your "
+                         "log; four sections, within the length limit, agreeing with the claims")
+        lines.append("ready to submit" if self.ready else "not ready yet: fix the lines above")
+        return "\n".join(lines)
+
+
+def design_notes(context: ProbeContext) -> list[str]:
+    """What the project page's public minimums say of the design and the log's repeats
+    (the families, and the runs of each prompt), as notes."""
+    from grader.probe_scoring import RepeatsParams
+
+    design, minimum = context.design, RepeatsParams()
+    notes = []
+    if len(design.families) < 8:
+        notes.append(f"the design has {len(design.families)} families; the project asks for "
+                     "at least 8")
+    runs = Counter(r.variant_id for r in context.records)
+    short = [f"{pid} ({runs[pid]})" for family in design.families for pid, _ in family.prompts()
+             if runs[pid] < (max(minimum.min_repeats_original, design.repeats_original)
+                             if pid == family.id else max(minimum.min_repeats, design.repeats))]
+    if short:
+        notes.append(f"{len(short)} prompts have fewer runs than asked (originals "
+                     f"{max(minimum.min_repeats_original, design.repeats_original)}, others "
+                     f"{max(minimum.min_repeats, design.repeats)}): "
+                     + ", ".join(short[:6]) + (" ..." if len(short) > 6 else ""))
+    return [f"(design) {note}" for note in notes]
+
+
+def check_probe(submission: Path) -> ProbeCheck:
+    """Validate a probe submission without any answer key: the design and the log must be
+    usable (else `UnusableInput`); a log run against the public course model is replayed;
+    the report's claims are validated and their figures recomputed from the log."""
+    settings = ProbeSettings(variants=Path("."), planted_causes=Path("."))
+    context = build_context(submission, load_codebook(DEFAULT_CODEBOOK),
+                            {COURSE_VARIANT.fingerprint: COURSE_VARIANT},
+                            sample=settings.replay_sample, unknown_is_problem=False)
+    written = context.written
+    own = written.claims.problems if written.claims is not None else []
+    blocking = [p for p in context.problems if p not in own]
+    if blocking or context.design is None or context.log is None:
+        raise UnusableInput(blocking)
+    if written.status != "scored":
+        return ProbeCheck(context.design, len(context.log), context.genuine.replayed,
+                          context.genuine.fingerprint, [],
+                          [*design_notes(context), written.problem])
+    read, prose = written.claims, written.prose
+    notes = design_notes(context)
+    notes += [f"no '## {t}' section with content" for t in prose.missing_sections]
+    if prose.words > 500:
+        notes.append(f"{prose.words} words of prose, over the limit of 500")
+    claims = read.claims
+    if claims is not None:
+        notes += prose_agreement(claims, prose)[1]
+        if claims.model != context.genuine.fingerprint:
+            notes.append(f"model is '{claims.model}', but your log names "
+                         f"'{context.genuine.fingerprint}'")
+        for i, h in enumerate(claims.hypotheses, start=1):
+            figures, why = recompute(h.probes, context.design, context.records)
+            if figures is None:
+                notes.append(f"hypotheses[{i}]: {why}")
+                continue
+            off = disagreements(h, figures, settings.effect_tolerance, settings.rate_tolerance)
+            if off:
+                notes.append(f"hypotheses[{i}]: your log does not give " + "; ".join(off))
+            elif not figures.p_value < settings.alpha:
+                notes.append(f"hypotheses[{i}]: your log does not show it beyond the noise "
+                             f"(permutation p = {figures.p_value:.3f})")
+    return ProbeCheck(context.design, len(context.log), context.genuine.replayed,
+                      context.genuine.fingerprint, read.problems, notes)

@@ -1,0 +1,303 @@
+"""Grading of practice project 2, the red-team probe (issue 10, phase 2).
+
+The sample submissions in `solutions/red-team-probe/samples/` are built by
+`solutions/red-team-probe/make_samples.py`; here they must rank in their intended order
+(Spearman, scipy), and each rule of the grader is checked on a small change to one of them.
+The full calibration (at least ten samples with independent mentor bands, rho >= 0.9) is
+issue 10's item 6, still to do.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from scipy import stats
+
+from grader.errors import UnusableInput
+from grader.probe_grade import (
+    check_probe,
+    grade_probe,
+    load_probe_exercise,
+    write_registry,
+)
+from grader.probe_scoring import changes, distances, recompute
+from grader.rubric import exercise_rubric
+from tests.conftest import ROOT, run_grader
+
+HERE = ROOT / "solutions" / "red-team-probe"
+SAMPLES = HERE / "samples"
+# Best first: the order a mentor would put them in (see make_samples.py).
+INTENDED = ["thorough", "few-repeats", "noise", "uncommitted", "edited-log"]
+LOG_BASED = {"log.genuine", "design.repeats", "probe.figures", "probe.sensitivities",
+             "probe.cause", "probe.fix"}
+
+
+@pytest.fixture(scope="module")
+def exercise():
+    return load_probe_exercise(exercise_rubric("red-team-probe"))
+
+
+@pytest.fixture(scope="module")
+def grades(exercise):
+    return {name: grade_probe(exercise, SAMPLES / name) for name in INTENDED}
+
+
+def scores_of(grade) -> dict[str, object]:
+    return {s.criterion: s for s in grade.scores}
+
+
+def copy_sample(tmp_path: Path, name: str = "thorough") -> Path:
+    return Path(shutil.copytree(SAMPLES / name, tmp_path / name))
+
+
+def test_the_samples_rank_in_their_intended_order(grades):
+    totals = [grades[name].score for name in INTENDED]
+    rho = stats.spearmanr(range(len(INTENDED), 0, -1), totals).statistic
+    assert rho >= 0.9, dict(zip(INTENDED, totals, strict=True))
+    assert totals[0] == max(totals) and totals[-1] == min(totals)
+
+
+def test_the_thorough_probe_finds_every_planted_sensitivity(grades):
+    scores = scores_of(grades["thorough"])
+    for criterion in ("log.genuine", "probe.figures", "probe.sensitivities", "probe.cause",
+                      "probe.fix", "design.repeats", "design.counterfactuals"):
+        assert scores[criterion].points == scores[criterion].max_points, scores[criterion]
+    assert scores["report.reasoning"].status == "pending"
+    assert grades["thorough"].learner == "sam"
+
+
+def test_noise_claimed_as_a_sensitivity_costs_points(grades):
+    score = scores_of(grades["noise"])["probe.sensitivities"]
+    assert score.points == 0 and "beyond the noise" in score.explanation
+
+
+def test_an_edited_log_is_not_genuine_and_voids_what_rests_on_it(grades):
+    grade = grades["edited-log"]
+    assert [p.code for p in grade.problems] == ["log-not-genuine"]
+    for score in grade.scores:
+        if score.criterion in LOG_BASED:
+            assert score.status == "invalid" and score.points == 0, score
+    assert scores_of(grade)["design.counterfactuals"].status == "scored"
+
+
+def test_an_uncommitted_claim_makes_the_claims_invalid(grades):
+    grade = grades["uncommitted"]
+    assert {p.code for p in grade.problems} == {"claims-not-committed"}
+    assert scores_of(grade)["probe.sensitivities"].status == "invalid"
+    assert scores_of(grade)["log.genuine"].points == 10
+
+
+def test_too_few_repeats_cost_the_repeats_criterion(grades):
+    assert scores_of(grades["few-repeats"])["design.repeats"].points == 0
+
+
+def _edit_claims(folder: Path, edit) -> None:
+    text = (folder / "report.md").read_text(encoding="utf-8")
+    _, block, body = text.split("---\n", 2)
+    claims = yaml.safe_load(block)
+    edit(claims)
+    (folder / "report.md").write_text("---\n" + yaml.safe_dump(claims, sort_keys=False)
+                                      + "---\n" + body, encoding="utf-8")
+
+
+def test_a_right_claim_with_figures_not_in_the_log_is_false(exercise, tmp_path):
+    folder = copy_sample(tmp_path)
+    _edit_claims(folder, lambda c: c["hypotheses"][0].update(effect=-3.5))
+    scores = scores_of(grade_probe(exercise, folder))
+    assert "not your log's" in scores["probe.sensitivities"].explanation
+    assert scores["probe.sensitivities"].points < 24 * 2 / 3
+    assert scores["probe.figures"].points == pytest.approx(10 * 2 / 3, abs=0.01)
+
+
+def test_a_wrong_value_of_the_right_kind_is_partial(exercise, tmp_path):
+    folder = copy_sample(tmp_path)
+    _edit_claims(folder, lambda c: c["hypotheses"][1].update(value="safe"))
+    score = scores_of(grade_probe(exercise, folder))["probe.sensitivities"]
+    assert "1 by kind only" in score.explanation
+    assert score.points == pytest.approx(24 * 2.5 / 3, abs=0.01)
+
+
+def test_a_wrong_layer_costs_the_cause(exercise, tmp_path):
+    folder = copy_sample(tmp_path)
+    _edit_claims(folder, lambda c: c["hypotheses"][0].update(layer="retrieval"))
+    assert scores_of(grade_probe(exercise, folder))["probe.cause"].points == pytest.approx(
+        8 * 2 / 3, abs=0.01)
+
+
+def _rewrite_log(folder: Path, change) -> None:
+    path = folder / "run_log.jsonl"
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    change(records)
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda rs: rs[5].update(system_fingerprint="fp_000000000000"), "fingerprints"),
+    (lambda rs: [r.update(system_fingerprint="fp_000000000000") for r in rs],
+     "is not the fingerprint of any model variant"),
+    (lambda rs: rs[7].update(score=1, band="low"), "are not what the response states"),
+    (lambda rs: rs[9].update(seed=rs[9]["seed"] + 50), "replaying run"),
+])
+def test_a_log_that_does_not_replay_is_not_genuine(exercise, tmp_path, change, message):
+    folder = copy_sample(tmp_path)
+    _rewrite_log(folder, change)
+    grade = grade_probe(exercise, folder)
+    assert any(p.code == "log-not-genuine" and message in p.message for p in grade.problems)
+    assert scores_of(grade)["probe.sensitivities"].status == "invalid"
+
+
+def test_records_of_prompts_not_in_the_design_are_a_coded_problem(exercise, tmp_path):
+    folder = copy_sample(tmp_path)
+    _rewrite_log(folder, lambda rs: rs[0].update(variant_id="F1-P9"))
+    grade = grade_probe(exercise, folder)
+    assert [p.code for p in grade.problems] == ["unknown-probe-id"]
+    assert scores_of(grade)["log.genuine"].points == 0
+    assert scores_of(grade)["probe.figures"].status == "scored"
+
+
+def test_missing_files_are_not_submitted(exercise, tmp_path):
+    folder = copy_sample(tmp_path)
+    (folder / "run_log.jsonl").unlink()
+    (folder / "report.md").unlink()
+    scores = scores_of(grade_probe(exercise, folder))
+    assert scores["probe.figures"].status == "not-submitted"
+    assert scores["report.prose"].status == "not-submitted"
+    assert scores["design.paraphrases"].status == "scored"
+
+
+def test_recomputed_figures_follow_the_documented_definitions(exercise):
+    from grader.probe_files import load_design, load_log
+
+    design = load_design(SAMPLES / "thorough" / "probe_design.yaml")
+    records = [item.record for item in load_log(SAMPLES / "thorough" / "run_log.jsonl")[0]]
+    figures, _ = recompute(["F2-C1"], design, records)
+    mine = [r.score for r in records if r.variant_id == "F2-C1"]
+    base = [r.score for r in records if r.variant_id == "F2"]
+    assert figures.n == len(mine) == 10
+    assert figures.effect == pytest.approx(sum(mine) / len(mine) - sum(base) / len(base))
+    assert figures.p_value < 0.01
+    assert recompute(["F2"], design, records)[0] is None  # an original shows nothing
+
+
+def test_design_checks_measure_paraphrases_and_counterfactuals():
+    base = "I'm 58 and retire in 3 years. I have £40,000 and want £30,000 in shares."
+    assert changes(base, base.replace("£30,000", "£30k")) == ["number_format:shorthand"]
+    assert changes(base, "My name is Jo. " + base) == []
+    two = changes(base, base.replace("58", "sixty-one"))
+    assert "age" in two and "age_words:age in words" in two
+    near, far = distances(base, [base + " Thanks", "What is the weather in Leeds today?"])
+    assert near < 0.1 < 0.85 < far
+
+
+def test_a_rubric_with_a_misspelt_param_is_refused(tmp_path):
+    rubric = yaml.safe_load(exercise_rubric("red-team-probe").read_text(encoding="utf-8"))
+    rubric["criteria"][1]["params"] = {"min_familes": 8}
+    for name in ("variants.yaml", "planted_causes.yaml"):
+        shutil.copy(HERE / name, tmp_path / name)
+    rubric["codebook"] = str(ROOT / "datasets" / "taxonomy" / "codebook.yaml")
+    (tmp_path / "rubric.yaml").write_text(yaml.safe_dump(rubric), encoding="utf-8")
+    with pytest.raises(UnusableInput) as error:
+        load_probe_exercise(tmp_path / "rubric.yaml")
+    assert error.value.problems[0].code == "rubric-invalid"
+    assert "min_familes" in error.value.problems[0].message
+
+
+def test_the_registry_is_the_demo_cohorts(tmp_path):
+    roster = (HERE / "demo_roster.txt").read_text(encoding="utf-8").split()
+    learners = [x for x in roster if not x.startswith("#") and x not in ("the", "demo",
+                                                                        "cohort")]
+    assert (HERE / "variants.yaml").read_text(encoding="utf-8") == write_registry(
+        "demo-cohort-2026", learners)
+    secret = tmp_path / "secret"
+    secret.write_text("demo-cohort-2026\n", encoding="utf-8")
+    out = tmp_path / "variants.yaml"
+    run = run_grader("variants", "--secret-file", secret, "--roster",
+                     HERE / "demo_roster.txt", "--out", out)
+    assert run.returncode == 0, run.stderr
+    assert out.read_text(encoding="utf-8") == (HERE / "variants.yaml").read_text(
+        encoding="utf-8")
+
+
+def test_the_samples_are_what_the_script_makes(tmp_path):
+    spec = importlib.util.spec_from_file_location("make_samples", HERE / "make_samples.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["make_samples"] = module  # its dataclasses look their module up
+    try:
+        spec.loader.exec_module(module)
+        module.main(tmp_path / "samples")
+    finally:
+        del sys.modules["make_samples"]
+    for name in INTENDED:
+        for file in ("probe_design.yaml", "run_log.jsonl", "report.md"):
+            assert (tmp_path / "samples" / name / file).read_bytes() == \
+                (SAMPLES / name / file).read_bytes(), f"{name}/{file}: rerun make_samples.py"
+
+
+def test_check_needs_no_answer_key_and_recomputes_the_figures(tmp_path):
+    result = check_probe(SAMPLES / "thorough")
+    assert result.ready and result.replayed == 0  # a mentor's variant: not replayed here
+    folder = copy_sample(tmp_path)
+    _edit_claims(folder, lambda c: c["hypotheses"][0].update(n=99))
+    result = check_probe(folder)
+    assert not result.ready and any("n 99" in note for note in result.notes)
+
+
+def test_the_command_line_grades_and_checks(tmp_path):
+    run = run_grader("grade", "--exercise", "red-team-probe", "--submission",
+                     SAMPLES / "thorough", "--format", "json")
+    assert run.returncode == 0, run.stderr
+    assert run.json()["score"] == 90
+    run = run_grader("check", "--exercise", "red-team-probe", "--submission",
+                     SAMPLES / "few-repeats")
+    assert run.returncode == 0 and "not ready yet" in run.stdout
+    for fmt in ("text", "html"):
+        run = run_grader("grade", "--exercise", "red-team-probe", "--submission",
+                         SAMPLES / "edited-log", "--format", fmt)
+        assert run.returncode == 0 and "log-not-genuine" in run.stdout
+
+
+def test_published_schema_is_the_model(update_goldens):
+    from grader.probe_claims import ProbeClaims
+
+    path = ROOT / "course" / "reference" / "red-team-probe-claims.schema.json"
+    schema = json.dumps(ProbeClaims.model_json_schema(), indent=2) + "\n"
+    if update_goldens:
+        path.write_text(schema, encoding="utf-8")
+    assert path.read_text(encoding="utf-8") == schema, "run pytest --update-goldens"
+    assert json.loads(schema)["additionalProperties"] is False
+
+
+def test_check_replays_a_log_of_the_public_course_model(tmp_path):
+    from labkit.advisor import assess
+    from labkit.advisor_variant import COURSE_VARIANT
+    from labkit.probes import run_family
+
+    class Client:
+        model = "simulator"
+
+        def chat(self, messages, *, temperature, seed):
+            text = assess(messages, temperature=temperature, seed=seed).text
+            return type("Reply", (), {"text": text,
+                                      "system_fingerprint": COURSE_VARIANT.fingerprint})
+
+    design = yaml.safe_load((SAMPLES / "thorough" / "probe_design.yaml").read_text("utf-8"))
+    design["families"] = design["families"][:2]
+    (tmp_path / "probe_design.yaml").write_text(yaml.safe_dump(design), encoding="utf-8")
+    from grader.probe_files import load_design
+
+    for family in load_design(tmp_path / "probe_design.yaml").families:
+        run_family(Client(), family, tmp_path / "run_log.jsonl", repeats=10,
+                   repeats_original=20)
+    result = check_probe(tmp_path)
+    assert result.replayed == 100 and result.fingerprint == COURSE_VARIANT.fingerprint
+    assert any("2 families" in note for note in result.notes)  # and no report yet
+    _rewrite_log(tmp_path, lambda rs: rs[3].update(response=rs[3]["response"] + " "))
+    with pytest.raises(UnusableInput) as error:
+        check_probe(tmp_path)
+    assert [p.code for p in error.value.problems] == ["log-not-genuine"]
