@@ -24,6 +24,7 @@ lint: env
 bench: env
 	$(UV) run --locked python bench/bench_grade.py
 	$(UV) run --locked python bench/bench_advisor.py
+	$(UV) run --locked python bench/bench_probe_grade.py
 
 env: $(UV)
 	$(UV) sync --locked

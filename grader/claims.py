@@ -15,6 +15,7 @@ Problems come in two kinds. The block cannot be used at all (`claims-missing`,
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Annotated
 
@@ -246,25 +247,32 @@ def _commitment_problems(block: FrontMatter, file: str, codebook: Codebook,
     for path, kind in ONE_VALUE.items():
         value = _get(data, path)
         several = isinstance(value, list) and len(value) > 1
-        if isinstance(value, str) and len(value) <= MAX_CLAIM_CHARS and kind in valid:
-            parts = [p for p in SEPARATORS.split(value) if p.strip()]
-            several = len(parts) > 1 and all(valid[kind](p.strip()) for p in parts)
+        if isinstance(value, str) and kind in valid:
+            several = names_several(value, valid[kind])
         elif isinstance(value, str) and kind == "number":
             several = len(re.findall(r"\d+", value)) > 1
         if several or (isinstance(value, list) and kind != "number" and len(value) == 1):
-            one = "one" if several else "a single value, not a list of"
-            problems.append(Problem(
-                "claims-not-committed", file, f"{field_path(path)} gives {_describe(value)} "
-                f"where {one} {kind} is asked", block.line_of(path),
-                "commit to the one your evidence supports best; explain the others in the "
-                "prose if you must.", field_path(path)))
+            problems.append(not_committed(file, block, path, value, several, kind))
     return problems
 
 
-def _describe(value: object) -> str:
-    if isinstance(value, list):
-        return f"a list of {len(value)}"
-    return f"'{value}'"
+def names_several(text: str, valid: Callable[[str], bool]) -> bool:
+    """True when `text` names more than one value that `valid` accepts ("prompt, retrieval")."""
+    if len(text) > MAX_CLAIM_CHARS:  # too long for any claim: refused as such, not split
+        return False
+    parts = [p.strip() for p in SEPARATORS.split(text) if p.strip()]
+    return len(parts) > 1 and all(valid(p) for p in parts)
+
+
+def not_committed(file: str, block: FrontMatter, path: tuple[str | int, ...], value: object,
+                  several: bool, kind: str = "value") -> Problem:
+    """`claims-not-committed`: several values, or a list of one, where one `kind` is asked."""
+    one = f"one {kind}" if several else f"a single {kind}, not a list,"
+    described = f"a list of {len(value)}" if isinstance(value, list) else f"'{value}'"
+    return Problem("claims-not-committed", file, f"{field_path(path)} gives {described} where "
+                   f"{one} is asked", block.line_of(path), "commit to the one your evidence "
+                   "supports best; explain the others in the prose if you must.",
+                   field_path(path))
 
 
 def _strings(data: object, path: tuple[str | int, ...] = ()) -> list[tuple[tuple, str]]:

@@ -17,7 +17,6 @@ from pydantic import Field, ValidationError, field_validator
 
 from grader.claims import (
     MARKUP,
-    SEPARATORS,
     Id,
     ReadClaims,
     Sentence,
@@ -27,6 +26,8 @@ from grader.claims import (
     _strings,
     _validation_problem,
     field_path,
+    names_several,
+    not_committed,
 )
 from grader.errors import Problem, UnusableInput
 from grader.front_matter import FrontMatter, split_front_matter
@@ -162,21 +163,11 @@ def _commitment_problems(block: FrontMatter, file: str, codebook: Codebook) -> l
             value = (value.get(part) if isinstance(value, dict) else
                      value[part] if isinstance(value, list) and isinstance(part, int) else None)
         several = isinstance(value, list) and len(value) > 1
-        if isinstance(value, str) and valid is not None and len(value) <= 300:
-            parts = [p.strip() for p in SEPARATORS.split(value) if p.strip()]
-            several = len(parts) > 1 and all(valid(p) for p in parts)
+        if isinstance(value, str) and valid is not None:
+            several = names_several(value, valid)
         if several or (isinstance(value, list) and len(value) == 1):
-            one = "one value" if several else "a single value, not a list"
-            problems.append(Problem(
-                "claims-not-committed", file, f"{field_path(path)} gives "
-                f"{_describe(value)} where {one} is asked", block.line_of(path),
-                "commit to the one your evidence supports best; explain the others in the "
-                "prose if you must.", field_path(path)))
+            problems.append(not_committed(file, block, path, value, several))
     return problems
-
-
-def _describe(value: object) -> str:
-    return f"a list of {len(value)}" if isinstance(value, list) else f"'{value}'"
 
 
 # --- the prose ----------------------------------------------------------------------------
