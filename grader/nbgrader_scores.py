@@ -3,11 +3,13 @@
 A learner's cells run in the same kernel as the test cells, so a score computed there can be
 faked (by monkeypatching the grader, say). This preprocessor runs in nbgrader's own process
 after the notebook has executed (in the sandbox, see `grader.sandbox`): it grades the files
-the notebook wrote (`tags.csv`, `report.md`) and replaces the output of each test cell whose
-grade id names a rubric criterion (`tags.agreement` -> `tags-agreement`) with that
-criterion's score, clamped to the cell's points. `SaveAutoGrades`, next in the pipeline,
-records it. It also records in the gradebook how the notebook ran and each criterion's
-status (see `grader.runs`), with a note of the graded cells `grader.restore_cells` put back.
+the notebook wrote (`tags.csv` and `report.md`; for the red-team probe, whose rubric says
+`kind: probe`, `probe_design.yaml`, `run_log.jsonl` and `report.md`) and replaces the output
+of each test cell whose grade id names a rubric criterion (`tags.agreement` ->
+`tags-agreement`) with that criterion's score, clamped to the cell's points.
+`SaveAutoGrades`, next in the pipeline, records it. It also records in the gradebook how
+the notebook ran and each criterion's status (see `grader.runs`), with a note of the graded
+cells `grader.restore_cells` put back.
 A criterion graded by a mentor is a manually graded task cell, which this step leaves alone.
 """
 
@@ -23,8 +25,9 @@ from traitlets import Unicode
 from grader.errors import NOT_SUBMITTED, UnusableInput
 from grader.grade import grade_submission, load_exercise
 from grader.restore_cells import METADATA_KEY, RESTORED, UNKNOWN, restored_note
-from grader.rubric import exercise_rubric
+from grader.rubric import exercise_rubric, is_probe_rubric
 from grader.runs import Run, record_run
+from grader.scoring import Totals
 
 RUN_KEY = "grader_run"
 
@@ -58,7 +61,7 @@ class CleanProcessScores(NbGraderPreprocessor):
             self.exercise or resources["nbgrader"]["assignment"])
         run: Run = resources.get(RUN_KEY) or Run()
         try:
-            grade = grade_submission(load_exercise(rubric), folder)
+            grade = _grade(rubric, folder)
             scores = {grade_id(s.criterion): (s.points, s.status, s.explanation)
                       for s in grade.scores if s.points is not None}
             run.statuses = {s.criterion: s.status for s in grade.scores}
@@ -96,6 +99,16 @@ class CleanProcessScores(NbGraderPreprocessor):
             record_run(info["db_url"], info["assignment"], info["student"], info["notebook"],
                        run)
         return nb, resources
+
+
+def _grade(rubric: Path, folder: Path) -> Totals:
+    """The grade of `folder` under `rubric`: the red-team probe's (`kind: probe`, scored by
+    `grader.probe_grade`) or the failure audit's; both give one `Score` per criterion."""
+    if is_probe_rubric(rubric):
+        from grader.probe_grade import grade_probe, load_probe_exercise
+
+        return grade_probe(load_probe_exercise(rubric), folder)
+    return grade_submission(load_exercise(rubric), folder)
 
 
 def _run_note(run: Run) -> str:

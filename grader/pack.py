@@ -28,6 +28,8 @@ from grader.rubric import REPO_ROOT
 # Public data each project's pack carries, relative to the repository.
 PACKS: dict[str, tuple[str, ...]] = {
     "failure-audit": ("datasets/support-chat", "datasets/taxonomy"),
+    # The model under test is labkit.advisor; the codebook gives the root-cause layers.
+    "red-team-probe": ("datasets/taxonomy",),
 }
 CODE = ("labkit", "grader")
 SKIP = ("__pycache__", ".pyc")
@@ -51,7 +53,7 @@ Then open the notebook with `.venv/bin/jupyter lab {exercise}/{exercise}.ipynb`,
 top to bottom, and check your files before you hand them in:
 
 ```bash
-.venv/bin/grader check --submission {exercise}/
+.venv/bin/grader check --exercise {exercise} --submission {exercise}/
 ```
 
 The graded cells at the end of the notebook show 0.0 here: your mentor's autograder scores

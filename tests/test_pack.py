@@ -168,3 +168,25 @@ def test_the_site_offers_the_pack(site):
     page = (site / "projects" / EXERCISE / "index.html").read_text(encoding="utf-8")
     assert f"{EXERCISE}-learner-pack.zip" in page
     assert nbformat.reads((site / "projects" / f"{EXERCISE}.ipynb").read_text(), as_version=4)
+
+
+def test_the_probe_pack_holds_its_notebook_and_no_variants(tmp_path):
+    """Project 2's pack: the notebook, the model and grader check; no variant registry, no
+    planted causes (a learner's variant token comes from their mentor, one per learner)."""
+    pack = build_pack("red-team-probe", tmp_path)
+    root = "red-team-probe-learner-pack/"
+    with zipfile.ZipFile(pack) as archive:
+        names = set(archive.namelist())
+        text = "\n".join(archive.read(n).decode("utf-8", "replace") for n in names
+                         if n.endswith((".py", ".md", ".ipynb", ".yaml", ".txt", ".toml")))
+    for needed in ("red-team-probe/red-team-probe.ipynb", "labkit/advisor.py",
+                   "labkit/advisor_server.py", "grader/probe_grade.py",
+                   "datasets/taxonomy/codebook.yaml"):
+        assert root + needed in names, needed
+    assert not [n for n in names if "solutions" in n or "variants.yaml" in n]
+    registry = yaml.safe_load((ROOT / "solutions" / "red-team-probe" / "variants.yaml")
+                              .read_text(encoding="utf-8"))
+    learners = {k: v for k, v in registry["variants"].items() if k != "self-study"}
+    assert learners and not [k for k, token in learners.items() if token in text]
+    assert "### BEGIN SOLUTION" not in text
+    assert "--exercise red-team-probe" in text  # the README's check command
