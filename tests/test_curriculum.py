@@ -48,7 +48,8 @@ def test_ten_lessons_in_nav_order():
 
 
 def test_every_page_is_in_the_nav():
-    generated = {"reference/taxonomy.md", "projects/failure-audit-notebook.md"}
+    generated = {"reference/taxonomy.md", "projects/failure-audit-notebook.md",
+                 "projects/red-team-probe-notebook.md"}
     pages = {p.relative_to(COURSE).as_posix() for p in COURSE.rglob("*.md")} | generated
     assert pages == set(nav_pages())
 
