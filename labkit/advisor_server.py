@@ -30,6 +30,7 @@ HOST = "127.0.0.1"
 DEFAULT_PORT = 8100
 DEFAULT_CALL_BUDGET = 20_000
 MAX_BODY_BYTES = 1_000_000
+DRAIN_BYTES = 16_000_000  # an oversized body up to this is read and dropped before the 413
 
 
 class CompletionRequest(BaseModel):
@@ -181,8 +182,17 @@ class _Handler(BaseHTTPRequestHandler):
             raise RequestProblem(411, "send the request with a Content-Length header") from None
         if length < 0 or length > MAX_BODY_BYTES:
             self.close_connection = True
+            if 0 < length <= DRAIN_BYTES:  # read it first: a client still sending it would
+                self._discard(length)      # otherwise get a broken pipe, not the answer
             raise RequestProblem(413, f"the request body is larger than {MAX_BODY_BYTES:,} bytes")
         return self.rfile.read(length)
+
+    def _discard(self, length: int) -> None:
+        while length > 0:
+            chunk = self.rfile.read(min(length, 65536))
+            if not chunk:
+                return
+            length -= len(chunk)
 
     def _send_problem(self, problem: RequestProblem) -> None:
         # The openai client retries 429s and 5xx unless told not to: a spent budget stays spent.
