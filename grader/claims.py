@@ -234,13 +234,9 @@ def _commitment_problems(block: FrontMatter, file: str, codebook: Codebook,
     """`claims-not-committed` wherever one value is asked and several are given, and
     `claims-invalid` for markup or control characters anywhere in the block."""
     data = block.data
+    problems = plain_text_problems(block, file)
     if not isinstance(data, dict):
-        return [Problem("claims-invalid", file, "the claims block must be keys and values",
-                        block.first_line, "follow the shape of the example block.")]
-    problems = [Problem("claims-invalid", file, f"{field_path(path)} holds markup or control "
-                        "characters", block.line_of(path), "write plain text: no HTML tags.",
-                        field_path(path))
-                for path, value in _strings(data) if MARKUP.search(value)]
+        return problems
     valid = {"code": lambda v: resolve_label(v, codebook) is not None,
              "layer": lambda v: v in codebook.layer_ids,
              "pointer": lambda v: materials.resolve(v)[0] is not None}
@@ -254,6 +250,18 @@ def _commitment_problems(block: FrontMatter, file: str, codebook: Codebook,
         if several or (isinstance(value, list) and kind != "number" and len(value) == 1):
             problems.append(not_committed(file, block, path, value, several, kind))
     return problems
+
+
+def plain_text_problems(block: FrontMatter, file: str) -> list[Problem]:
+    """`claims-invalid` for a block that is not keys and values, or for each value in it
+    that holds markup or control characters (both projects' claims blocks)."""
+    if not isinstance(block.data, dict):
+        return [Problem("claims-invalid", file, "the claims block must be keys and values",
+                        block.first_line, "follow the shape of the example block.")]
+    return [Problem("claims-invalid", file, f"{field_path(path)} holds markup or control "
+                    "characters", block.line_of(path), "write plain text: no HTML tags.",
+                    field_path(path))
+            for path, value in _strings(block.data) if MARKUP.search(value)]
 
 
 def names_several(text: str, valid: Callable[[str], bool]) -> bool:

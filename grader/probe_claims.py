@@ -16,18 +16,16 @@ from typing import ClassVar, Literal
 from pydantic import Field, ValidationError, field_validator
 
 from grader.claims import (
-    MARKUP,
     Id,
     ReadClaims,
     Sentence,
     Short,
     Verify,
     _Claims,
-    _strings,
     _validation_problem,
-    field_path,
     names_several,
     not_committed,
+    plain_text_problems,
 )
 from grader.errors import Problem, UnusableInput
 from grader.front_matter import FrontMatter, split_front_matter
@@ -142,13 +140,9 @@ def read_probe_claims(text: str, file: str, codebook: Codebook) -> ReadClaims:
 
 def _commitment_problems(block: FrontMatter, file: str, codebook: Codebook) -> list[Problem]:
     data = block.data
+    problems = plain_text_problems(block, file)
     if not isinstance(data, dict):
-        return [Problem("claims-invalid", file, "the claims block must be keys and values",
-                        block.first_line, "follow the shape of the example block.")]
-    problems = [Problem("claims-invalid", file, f"{field_path(path)} holds markup or control "
-                        "characters", block.line_of(path), "write plain text: no HTML tags.",
-                        field_path(path))
-                for path, value in _strings(data) if MARKUP.search(value)]
+        return problems
     paths: list[tuple[tuple, object]] = [(("model",), None), (("fix", "target"),
                                                                lambda v: v in FIX_TARGETS)]
     hypotheses = data.get("hypotheses")

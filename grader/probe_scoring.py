@@ -430,9 +430,8 @@ def design_paraphrases(context: ProbeContext, criterion: Criterion) -> Score:
                 notes.append(f"{p.id} is nearly a copy (distance {d:.2f})")
             elif d > params.max_distance:
                 notes.append(f"{p.id} reads as another question (distance {d:.2f})")
-            elif facts(p.text) != base_facts:
-                lost = [n for n, a, b in zip(FACT_NAMES, base_facts, facts(p.text), strict=True)
-                        if a != b]
+            elif (own := facts(p.text)) != base_facts:
+                lost = [n for n, a, b in zip(FACT_NAMES, base_facts, own, strict=True) if a != b]
                 notes.append(f"{p.id} changes a fact ({', '.join(lost)})")
             else:
                 good += 1
