@@ -22,7 +22,7 @@ GRADER = Path(sys.executable).parent / "grader"
 
 def main() -> None:
     """Cold (a new process each time) and warm (in process) grading of the thorough sample."""
-    records = sum(1 for _ in (SAMPLE / "run_log.jsonl").open(encoding="utf-8"))
+    records = sum(1 for _ in (SAMPLE / "probe_log.jsonl").open(encoding="utf-8"))
     print(f"red-team-probe sample: {records} logged calls")
     command = [str(GRADER), "grade", "--exercise", "red-team-probe", "--submission",
                str(SAMPLE), "--format", "json"]

@@ -42,9 +42,10 @@ ERROR_CODES: dict[str, str] = {
     "output-refused": "the --out file cannot be written, or writing it would destroy a file",
     "gradebook-invalid": "the file is not an nbgrader gradebook that can be read",
     "design-invalid": "probe_design.yaml breaks the probe design format",
-    "log-invalid": "a line of run_log.jsonl is not a run record",
+    "log-invalid": "a line of probe_log.jsonl is not a run record",
     "log-not-genuine": "the run log does not replay: an edited, invented or mixed log",
     "unknown-probe-id": "a probe or variant id is not a prompt of probe_design.yaml",
+    "analysis-invalid": "a row of analysis.csv breaks the analysis table's format",
 }
 # Problems that mean nothing was handed in, rather than something unusable.
 NOT_SUBMITTED = frozenset({"submission-not-found", "file-missing", "file-empty"})

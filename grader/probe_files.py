@@ -2,7 +2,7 @@
 genuine.
 
 `probe_design.yaml` is a `ProbeDesign` (the families of `labkit.probes`, the repeats, the
-temperature and the decision rule, `extra="forbid"`); `run_log.jsonl` is one
+temperature and the decision rule, `extra="forbid"`); `probe_log.jsonl` is one
 `labkit.probes.RunRecord` a line. Both are read with every coded problem and its line.
 
 A log is **genuine** when every record names one fingerprint the grader knows (the course
@@ -33,7 +33,7 @@ from labkit.probes import ProbeFamily, RunRecord, extract_rating
 from labkit.safe_yaml import YamlProblem, load_yaml
 
 DESIGN_FILE = "probe_design.yaml"
-LOG_FILE = "run_log.jsonl"
+LOG_FILE = "probe_log.jsonl"
 MAX_DESIGN_BYTES = 1_000_000
 MAX_LOG_BYTES = 50_000_000
 MAX_LOG_RECORDS = 100_000
@@ -112,7 +112,7 @@ class LogLine:
 
 
 def load_log(path: Path) -> tuple[list[LogLine], str]:
-    """Every record of `run_log.jsonl` with its line, and the SHA-256 of the file; raise
+    """Every record of `probe_log.jsonl` with its line, and the SHA-256 of the file; raise
     `UnusableInput` (`log-invalid`) listing each line that is not a run record."""
     data = read_submitted(path, MAX_LOG_BYTES)
     digest = hashlib.sha256(data).hexdigest()

@@ -5,7 +5,8 @@ codebook (for the root-cause layers), the mentor's variant registry (learner id 
 token), the planted causes (accepted layers and fix targets per sensitivity kind), the
 replay and tolerance settings, and its criteria, each a scorer of `grader.probe_scoring`.
 
-`grade_probe` reads the three files (`probe_design.yaml`, `run_log.jsonl`, `report.md`),
+`grade_probe` reads the four files (`probe_design.yaml`, `probe_log.jsonl`, `analysis.csv`,
+`report.md`),
 checks that the log is genuine against the variant whose fingerprint it names, and scores
 every criterion; a file that is missing or unusable makes the criteria that rest on it
 `not-submitted` or `invalid`, never a crash. `check_probe` does what needs no answer key.
@@ -25,6 +26,7 @@ from grader.codebook_check import node_line
 from grader.errors import NOT_SUBMITTED, Problem, UnusableInput, fix_for, visible
 from grader.files import read_submitted
 from grader.grade import blank_terms
+from grader.probe_analysis import ANALYSIS_FILE, load_analysis
 from grader.probe_claims import parse_probe_prose, prose_agreement, read_probe_claims
 from grader.probe_files import (
     DESIGN_FILE,
@@ -39,6 +41,7 @@ from grader.probe_scoring import (
     PROBE_SCORERS,
     ProbeCauses,
     ProbeContext,
+    check_rows,
     disagreements,
     recompute,
 )
@@ -277,8 +280,18 @@ def build_context(submission: Path, codebook: Codebook,
     written = read_report(submission / REPORT_FILE, codebook)
     if written.claims is not None:
         problems += written.claims.problems
-    return ProbeContext(codebook, design, design_status, design_problem, log, log_status,
-                        log_problem, genuine, unknown, written, problems=problems)
+    context = ProbeContext(codebook, design, design_status, design_problem, log, log_status,
+                           log_problem, genuine, unknown, written, problems=problems)
+    analysis_path = submission / ANALYSIS_FILE
+    if design is not None and (analysis_path.exists() or analysis_path.is_symlink()):
+        try:
+            context.analysis = load_analysis(analysis_path, design)
+            context.analysis_status = "scored"
+        except UnusableInput as error:
+            context.analysis_status, context.analysis_problem = _status(error)
+            context.analysis_problems = error.problems
+            problems += error.problems
+    return context
 
 
 def _present(folder: Path, name: str) -> Path:
@@ -379,15 +392,17 @@ class ProbeCheck:
         return not self.report_problems and not self.notes
 
     def render(self) -> str:
-        lines = [f"{DESIGN_FILE}: well-formed; {len(self.design.families)} families",
+        count = len(self.design.families)
+        lines = [f"{DESIGN_FILE}: well-formed; {count} famil{'y' if count == 1 else 'ies'}",
                  f"{LOG_FILE}: {self.records} records, every one a prompt of the design; "
                  + (f"{self.replayed} replayed against the course model and identical"
                     if self.replayed else f"model {self.fingerprint} is your mentor's variant, "
                     "so the grader will replay it (bands and scores checked here)")]
         lines += [p.render() for p in self.report_problems]
-        lines += [visible(n, one_line=True) if n.startswith("(design)")
+        lines += [visible(n, one_line=True) if n.startswith(("(design)", ANALYSIS_FILE))
                   else f"report.md: {visible(n, one_line=True)}" for n in self.notes]
         if self.ready:
+            lines.append(f"{ANALYSIS_FILE}: a row for every variation, with your log's figures")
             lines.append("report.md: claims block valid, every figure recomputes from your "
                          "log; four sections, within the length limit, agreeing with the claims")
         lines.append("ready to submit" if self.ready else "not ready yet: fix the lines above")
@@ -402,8 +417,9 @@ def design_notes(context: ProbeContext) -> list[str]:
     design, minimum = context.design, RepeatsParams()
     notes = []
     if len(design.families) < 8:
-        notes.append(f"the design has {len(design.families)} families; the project asks for "
-                     "at least 8")
+        count = len(design.families)
+        notes.append(f"the design has {count} famil{'y' if count == 1 else 'ies'}; the "
+                     "project asks for at least 8")
     runs = Counter(r.variant_id for r in context.records)
     short = [f"{pid} ({runs[pid]})" for family in design.families for pid, _ in family.prompts()
              if runs[pid] < (max(minimum.min_repeats_original, design.repeats_original)
@@ -416,6 +432,24 @@ def design_notes(context: ProbeContext) -> list[str]:
     return [f"(design) {note}" for note in notes]
 
 
+def analysis_notes(context: ProbeContext, settings: ProbeSettings) -> list[str]:
+    """What `analysis.csv` lacks: the file, rows for variations, or the log's figures."""
+    if context.analysis is None:
+        return [] if context.analysis_problems else [
+            f"{ANALYSIS_FILE}: missing: write one row per variation of the design, as the "
+            "project page shows"]
+    checks, missing = check_rows(context.analysis, context.design, context.records,
+                                 settings.effect_tolerance, settings.rate_tolerance)
+    notes = [f"{ANALYSIS_FILE} line {c.line} ({c.variant_id}): your log does not "
+             "give " + "; ".join(c.off) for c in checks if c.off]
+    notes = notes[:10] + ([f"{ANALYSIS_FILE}: and {len(notes) - 10} more rows like these"]
+                          if len(notes) > 10 else [])
+    if missing:
+        notes.append(f"{ANALYSIS_FILE}: no row for " + ", ".join(missing[:8])
+                     + (f" and {len(missing) - 8} more" if len(missing) > 8 else ""))
+    return notes
+
+
 def check_probe(submission: Path) -> ProbeCheck:
     """Validate a probe submission without any answer key: the design and the log must be
     usable (else `UnusableInput`); a log run against the public course model is replayed;
@@ -425,16 +459,17 @@ def check_probe(submission: Path) -> ProbeCheck:
                             {COURSE_VARIANT.fingerprint: COURSE_VARIANT},
                             sample=settings.replay_sample, unknown_is_problem=False)
     written = context.written
-    own = written.claims.problems if written.claims is not None else []
+    own = [*(written.claims.problems if written.claims is not None else []),
+           *context.analysis_problems]
     blocking = [p for p in context.problems if p not in own]
     if blocking or context.design is None or context.log is None:
         raise UnusableInput(blocking)
+    notes = design_notes(context) + analysis_notes(context, settings)
     if written.status != "scored":
         return ProbeCheck(context.design, len(context.log), context.genuine.replayed,
-                          context.genuine.fingerprint, [],
-                          [*design_notes(context), written.problem])
+                          context.genuine.fingerprint, context.analysis_problems,
+                          [*notes, written.problem])
     read, prose = written.claims, written.prose
-    notes = design_notes(context)
     notes += [f"no '## {t}' section with content" for t in prose.missing_sections]
     if prose.words > 500:
         notes.append(f"{prose.words} words of prose, over the limit of 500")
@@ -456,4 +491,5 @@ def check_probe(submission: Path) -> ProbeCheck:
                 notes.append(f"hypotheses[{i}]: your log does not show it beyond the noise "
                              f"(permutation p = {figures.p_value:.3f})")
     return ProbeCheck(context.design, len(context.log), context.genuine.replayed,
-                      context.genuine.fingerprint, read.problems, notes)
+                      context.genuine.fingerprint, [*context.analysis_problems, *read.problems],
+                      notes)

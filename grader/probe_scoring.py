@@ -18,6 +18,9 @@ How a hypothesis's figures are recomputed (`recompute`), from the records of its
 - `p_value`: `labkit.probe_stats.permutation_test_scores` of the probes' scores against the
   originals' scores, each centred on its original's mean.
 
+Each row of `analysis.csv` is recomputed the same way for its one variation (`check_rows`), with
+its `mean_score` beside the effect.
+
 A claimed figure agrees when it is within the rubric's tolerance (`probe.effect_tolerance`,
 `probe.rate_tolerance`; `n` exactly). The log **supports** a hypothesis when its figures agree,
 the recomputed effect goes the claimed way, and `p_value` is below `probe.alpha`.
@@ -37,6 +40,7 @@ from sklearn.metrics.pairwise import cosine_similarity
 
 from grader.claim_scoring import FIGURE, MentorParams, ProseParams, mentor_graded, prose_score
 from grader.errors import Problem
+from grader.probe_analysis import AnalysisLine
 from grader.probe_claims import Hypothesis, ProbeClaims, prose_agreement
 from grader.probe_files import Genuineness, LogLine, ProbeDesign
 from grader.rubric import Criterion
@@ -112,6 +116,10 @@ class ProbeContext:
     rate_tolerance: float = 0.02
     settings: object = None       # read by the shared mentor_graded; unused here
     problems: list[Problem] = field(default_factory=list)
+    analysis: list[AnalysisLine] | None = None
+    analysis_status: str = "not-submitted"
+    analysis_problem: str = "No analysis.csv was handed in."
+    analysis_problems: list[Problem] = field(default_factory=list)
 
     @property
     def variant(self) -> AdvisorVariant | None:
@@ -138,9 +146,10 @@ class ProbeContext:
 
 # --- recomputing from the log -------------------------------------------------------------
 
-def recompute(probes: list[str], design: ProbeDesign, records: list
+def recompute(probes: list[str], design: ProbeDesign, records: list, *, test: bool = True
               ) -> tuple[Figures | None, str]:
-    """The figures of a hypothesis naming `probes`, from the log; or None and why not."""
+    """The figures of a hypothesis naming `probes`, from the log; or None and why not.
+    Without `test` the permutation test is skipped and `p_value` is NaN."""
     family_of = design.family_of
     by_variant: dict[str, list] = {}
     for record in records:
@@ -176,10 +185,54 @@ def recompute(probes: list[str], design: ProbeDesign, records: list
     for original in originals.values():
         rate = flip_rate([r.band for r in original], modal_band([r.band for r in original]))
         base_flips, base_runs = base_flips + rate.flips, base_runs + rate.runs
-    test = permutation_test_scores(centred, base_centred, n_resamples=4999)
+    p_value = (permutation_test_scores(centred, base_centred, n_resamples=4999).p_value
+               if test else float("nan"))
     return Figures(effect=float(np.mean(differences)), flip_rate=flips / runs if runs else 0.0,
                    baseline_flip_rate=base_flips / base_runs if base_runs else 0.0, n=n,
-                   p_value=test.p_value), ""
+                   p_value=p_value), ""
+
+
+@dataclass(frozen=True)
+class RowCheck:
+    """One row of the table against the log: the figures the log does not give."""
+
+    line: int
+    variant_id: str
+    off: list[str]
+
+
+def check_rows(rows: list[AnalysisLine], design: ProbeDesign, records: list,
+               effect_tolerance: float, rate_tolerance: float) -> tuple[list[RowCheck],
+                                                                        list[str]]:
+    """Each row set against the log, and the ids of the design's variations without a row."""
+    scores: dict[str, list[int]] = {}
+    for record in records:
+        if record.score is not None:
+            scores.setdefault(record.variant_id, []).append(record.score)
+    checks = []
+    for item in rows:
+        row, off = item.row, []
+        figures, why = recompute([row.variant_id], design, records, test=False)
+        if figures is None:
+            checks.append(RowCheck(item.line, row.variant_id, [why]))
+            continue
+        mean = float(np.mean(scores[row.variant_id]))
+        if row.n != figures.n:
+            off.append(f"n {row.n} (the log has {figures.n} runs)")
+        if abs(row.mean_score - mean) > effect_tolerance:
+            off.append(f"mean_score {row.mean_score:g} (the log gives {mean:.2f})")
+        if abs(row.effect - figures.effect) > effect_tolerance:
+            off.append(f"effect {row.effect:g} (the log gives {figures.effect:.2f})")
+        if abs(row.flip_rate - figures.flip_rate) > rate_tolerance:
+            off.append(f"flip_rate {row.flip_rate:g} (the log gives {figures.flip_rate:.3f})")
+        if abs(row.baseline_flip_rate - figures.baseline_flip_rate) > rate_tolerance:
+            off.append(f"baseline_flip_rate {row.baseline_flip_rate:g} (the log gives "
+                       f"{figures.baseline_flip_rate:.3f})")
+        checks.append(RowCheck(item.line, row.variant_id, off))
+    present = {item.row.variant_id for item in rows}
+    missing = [pid for family in design.families for pid, _ in family.prompts()[1:]
+               if pid not in present]
+    return checks, missing
 
 
 def disagreements(h: Hypothesis, figures: Figures, effect_tolerance: float,
@@ -492,6 +545,29 @@ def probe_figures(context: ProbeContext, criterion: Criterion) -> Score:
     return scored(criterion, fraction, "; ".join(parts) + ".")
 
 
+def analysis_table(context: ProbeContext, criterion: Criterion) -> Score:
+    """`analysis.csv` has a row for every variation of the design, with the log's figures."""
+    if unusable := _log(context, criterion):
+        return unusable
+    Params(**criterion.params)
+    if context.analysis is None:
+        return scored(criterion, 0, context.analysis_problem, context.analysis_status)
+    checks, missing = check_rows(context.analysis, context.design, context.records,
+                                 context.effect_tolerance, context.rate_tolerance)
+    total = sum(len(family.prompts()) - 1 for family in context.design.families)
+    right = sum(not check.off for check in checks)
+    parts = [f"{right} of the design's {total} variations have a row with the figures your "
+             "log gives"]
+    wrong = [check for check in checks if check.off]
+    parts += [f"line {c.line} ({c.variant_id}): " + "; ".join(c.off) for c in wrong[:5]]
+    if len(wrong) > 5:
+        parts.append(f"and {len(wrong) - 5} more rows like these")
+    if missing:
+        parts.append(f"no row for {', '.join(missing[:8])}"
+                     + (f" and {len(missing) - 8} more" if len(missing) > 8 else ""))
+    return scored(criterion, right / total if total else 0.0, "; ".join(parts) + ".")
+
+
 def _credited(context: ProbeContext) -> dict[int, Judgement]:
     """For each planted sensitivity (by index), the best supported claim that names it."""
     best: dict[int, Judgement] = {}
@@ -585,6 +661,7 @@ PROBE_SCORERS: dict[str, tuple[Scorer, type[Params]]] = {
     "design_paraphrases": (design_paraphrases, ParaphraseParams),
     "design_counterfactuals": (design_counterfactuals, CounterfactualParams),
     "probe_figures": (probe_figures, Params),
+    "analysis_table": (analysis_table, Params),
     "probe_sensitivities": (probe_sensitivities, SensitivityParams),
     "probe_cause": (probe_cause, Params),
     "probe_fix": (probe_fix, ProbeFixParams),

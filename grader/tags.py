@@ -84,17 +84,20 @@ def decode(data: bytes, file: str) -> str:
         ]) from None
 
 
-def read_table(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """The header and `(first line, fields)` of each data row of a CSV file."""
+def read_table(path: Path, example_header: str = "log_id,label", row_of: str = "log",
+               max_bytes: int = MAX_TAGS_BYTES) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header and `(first line, fields)` of each data row of a CSV file; the problems'
+    fixes quote `example_header` and say there is one row per `row_of`."""
     file = path.name
-    data = read_submitted(path, MAX_TAGS_BYTES)
+    data = read_submitted(path, max_bytes)
     if data.startswith(b"PK\x03\x04"):
         raise UnusableInput([Problem("not-csv", file, "this is a spreadsheet (xlsx), not CSV", None,
                                      "export it with File > Save As > CSV UTF-8.")])
     text = decode(data, file)
     if not text.strip():
         raise UnusableInput([Problem("file-empty", file, "the file is empty", None,
-                                     "write a header 'log_id,label' and one row per log.")])
+                                     f"write a header '{example_header}' and one row per "
+                                     f"{row_of}.")])
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows: list[tuple[int, list[str]]] = []
     start = 1
@@ -111,7 +114,7 @@ def read_table(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     header = [name.strip().lower() for name in header]
     if len(header) == 1 and ("\t" in header[0] or ";" in header[0] or header[0][:1] in "{["):
         raise UnusableInput([Problem("not-csv", file, "the header has no commas", 1,
-                                     "separate columns with commas, e.g. 'log_id,label'.")])
+                                     f"separate columns with commas, e.g. '{example_header}'.")])
     return header, rows
 
 

@@ -1,7 +1,9 @@
 """Variants of the simulated risk assistant: which hidden sensitivities one copy has.
 
 A **variant** is a noise level plus two or three sensitivities, each with a set effect size.
-The course default (`COURSE_VARIANT`) is the one the lessons use; a mentor gives each learner
+The course default (`COURSE_VARIANT`) is the one a learner without a mentor probes in
+project 2; the lessons' worked examples use another (`LESSON_VARIANT`, `load_variant("lesson")`)
+so that they do not give the project's findings away. A mentor gives each learner
 their own with `derive_variant(secret, learner_id)`, which picks kinds, values and sizes from
 `POOL` with an HMAC of the mentor's secret and the learner's id, so two learners' findings
 differ and one learner's variant never changes.
@@ -110,6 +112,11 @@ COURSE_VARIANT = AdvisorVariant(
     sensitivities=(Sensitivity(kind="trigger_keyword", value="guaranteed", effect=-2.0),
                    Sensitivity(kind="context_window", value="160")))
 
+LESSON_VARIANT = AdvisorVariant(
+    label="lessons", noise_sd=0.5,
+    sensitivities=(Sensitivity(kind="number_format", value="shorthand", effect=-1.5),
+                   Sensitivity(kind="framing", value="loss", effect=1.0)))
+
 
 class VariantError(ValueError):
     """A variant token or file that cannot be read; the message says why."""
@@ -133,9 +140,12 @@ def variant_from_token(token: str) -> AdvisorVariant:
 
 
 def load_variant(file_or_token: str | Path | None = None) -> AdvisorVariant:
-    """The variant in a token, in a file holding a token, or the course default for None."""
+    """The variant in a token, in a file holding a token, the course default for None (or
+    `course`), or the lessons' variant for `lesson`."""
     if file_or_token is None or str(file_or_token) in ("", "course", "course-default"):
         return COURSE_VARIANT
+    if str(file_or_token) in ("lesson", "lessons"):
+        return LESSON_VARIANT
     text = str(file_or_token)
     if not text.startswith(TOKEN_PREFIX):
         path = Path(text)

@@ -4,8 +4,9 @@ A **probe family** is a base enquiry with its paraphrases (same meaning, one dim
 wording changed) and counterfactuals (one fact changed, with the effect expected), as in
 `probe_design.yaml` on the project page. `run_family` sends every prompt of a family several
 times with fixed settings and consecutive seeds and appends one `RunRecord` per call to a
-JSONL run log, the `run_log.jsonl` the project asks for. `extract_rating` reads the band and
+JSONL run log, the `probe_log.jsonl` the project asks for. `extract_rating` reads the band and
 score from a reply, from the simulator or from a real model that words them its own way.
+`ANALYSIS_COLUMNS` is the header of `analysis.csv`, the table of figures handed in with it.
 """
 
 from __future__ import annotations
@@ -25,6 +26,11 @@ from labkit.llm import LLMClient
 
 Band = Literal["low", "medium", "high"]
 _ID = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+
+# The header of `analysis.csv`: one row per paraphrase or counterfactual of the design, with
+# its figures from the log (see the project page for what each column holds).
+ANALYSIS_COLUMNS = ("family", "variant_id", "type", "feature", "expect", "n", "mean_score",
+                    "effect", "flip_rate", "baseline_flip_rate", "p_value", "p_adjusted")
 
 
 class Paraphrase(BaseModel):

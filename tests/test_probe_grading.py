@@ -9,6 +9,7 @@ issue 10's item 6, still to do.
 
 from __future__ import annotations
 
+import csv
 import importlib.util
 import json
 import shutil
@@ -28,14 +29,15 @@ from grader.probe_grade import (
 )
 from grader.probe_scoring import changes, distances, recompute
 from grader.rubric import exercise_rubric
+from labkit.probes import ANALYSIS_COLUMNS
 from tests.conftest import ROOT, run_grader
 
 HERE = ROOT / "solutions" / "red-team-probe"
 SAMPLES = HERE / "samples"
 # Best first: the order a mentor would put them in (see make_samples.py).
 INTENDED = ["thorough", "few-repeats", "noise", "uncommitted", "edited-log"]
-LOG_BASED = {"log.genuine", "design.repeats", "probe.figures", "probe.sensitivities",
-             "probe.cause", "probe.fix"}
+LOG_BASED = {"log.genuine", "design.repeats", "analysis.table", "probe.figures",
+             "probe.sensitivities", "probe.cause", "probe.fix"}
 
 
 @pytest.fixture(scope="module")
@@ -65,8 +67,8 @@ def test_the_samples_rank_in_their_intended_order(grades):
 
 def test_the_thorough_probe_finds_every_planted_sensitivity(grades):
     scores = scores_of(grades["thorough"])
-    for criterion in ("log.genuine", "probe.figures", "probe.sensitivities", "probe.cause",
-                      "probe.fix", "design.repeats", "design.counterfactuals"):
+    for criterion in ("log.genuine", "analysis.table", "probe.figures", "probe.sensitivities",
+                      "probe.cause", "probe.fix", "design.repeats", "design.counterfactuals"):
         assert scores[criterion].points == scores[criterion].max_points, scores[criterion]
     assert scores["report.reasoning"].status == "pending"
     assert grades["thorough"].learner == "sam"
@@ -112,7 +114,7 @@ def test_a_right_claim_with_figures_not_in_the_log_is_false(exercise, tmp_path):
     scores = scores_of(grade_probe(exercise, folder))
     assert "not your log's" in scores["probe.sensitivities"].explanation
     assert scores["probe.sensitivities"].points < 24 * 2 / 3
-    assert scores["probe.figures"].points == pytest.approx(10 * 2 / 3, abs=0.01)
+    assert scores["probe.figures"].points == pytest.approx(6 * 2 / 3, abs=0.01)
 
 
 def test_a_wrong_value_of_the_right_kind_is_partial(exercise, tmp_path):
@@ -131,7 +133,7 @@ def test_a_wrong_layer_costs_the_cause(exercise, tmp_path):
 
 
 def _rewrite_log(folder: Path, change) -> None:
-    path = folder / "run_log.jsonl"
+    path = folder / "probe_log.jsonl"
     records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     change(records)
     path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
@@ -163,7 +165,7 @@ def test_records_of_prompts_not_in_the_design_are_a_coded_problem(exercise, tmp_
 
 def test_missing_files_are_not_submitted(exercise, tmp_path):
     folder = copy_sample(tmp_path)
-    (folder / "run_log.jsonl").unlink()
+    (folder / "probe_log.jsonl").unlink()
     (folder / "report.md").unlink()
     scores = scores_of(grade_probe(exercise, folder))
     assert scores["probe.figures"].status == "not-submitted"
@@ -175,7 +177,7 @@ def test_recomputed_figures_follow_the_documented_definitions(exercise):
     from grader.probe_files import load_design, load_log
 
     design = load_design(SAMPLES / "thorough" / "probe_design.yaml")
-    records = [item.record for item in load_log(SAMPLES / "thorough" / "run_log.jsonl")[0]]
+    records = [item.record for item in load_log(SAMPLES / "thorough" / "probe_log.jsonl")[0]]
     figures, _ = recompute(["F2-C1"], design, records)
     mine = [r.score for r in records if r.variant_id == "F2-C1"]
     base = [r.score for r in records if r.variant_id == "F2"]
@@ -234,9 +236,80 @@ def test_the_samples_are_what_the_script_makes(tmp_path):
     finally:
         del sys.modules["make_samples"]
     for name in INTENDED:
-        for file in ("probe_design.yaml", "run_log.jsonl", "report.md"):
+        for file in ("probe_design.yaml", "probe_log.jsonl", "report.md"):
             assert (tmp_path / "samples" / name / file).read_bytes() == \
                 (SAMPLES / name / file).read_bytes(), f"{name}/{file}: rerun make_samples.py"
+
+
+def _rewrite_analysis(folder: Path, change) -> None:
+    path = folder / "analysis.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    rows = change(rows) or rows
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, ANALYSIS_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def test_analysis_rows_are_checked_against_the_log(exercise, tmp_path):
+    folder = copy_sample(tmp_path)
+
+    def change(rows):
+        rows[2]["effect"] = "-0.4"         # F1-C2: the log gives about -2.15
+        rows[5]["n"] = "20"                # F2-C2 ran 10 times
+        del rows[7]                        # no row for the eighth variation
+
+    _rewrite_analysis(folder, change)
+    score = scores_of(grade_probe(exercise, folder))["analysis.table"]
+    assert score.status == "scored"
+    assert score.points == pytest.approx(4 * 21 / 24)
+    assert "line 4 (F1-C2): effect -0.4 (the log gives -2.15)" in score.explanation
+    assert "n 20 (the log has 10 runs)" in score.explanation
+    assert "no row for F3-C1" in score.explanation
+    notes = check_probe(folder).notes
+    assert any(n.startswith("analysis.csv line 4 (F1-C2)") for n in notes)
+    assert "analysis.csv: no row for F3-C1" in notes
+
+
+@pytest.mark.parametrize(("change", "code", "message"), [
+    (lambda rows: rows[0].update(p_adjusted="0.01", p_value="0.2"), "analysis-invalid",
+     "p_adjusted is smaller than p_value"),
+    (lambda rows: rows[0].update(type="counterfactual"), "analysis-invalid",
+     "'F1-P1' is a paraphrase of the design, not a counterfactual"),
+    (lambda rows: rows[0].update(family="F2"), "analysis-invalid",
+     "'F1-P1' is in family 'F1', not 'F2'"),
+    (lambda rows: rows[0].update(variant_id="F1"), "analysis-invalid",
+     "'F1' is a family original"),
+    (lambda rows: rows.append(dict(rows[0])), "analysis-invalid", "has a row already, on line 2"),
+    (lambda rows: rows[0].update(variant_id="F1-P7"), "unknown-probe-id",
+     "'F1-P7' is not a prompt of probe_design.yaml"),
+    (lambda rows: rows[0].update(flip_rate="35%"), "analysis-invalid",
+     "flip_rate: Input should be a valid number"),
+    (lambda rows: rows[0].update(mean_score="nan"), "analysis-invalid", "mean_score"),
+])
+def test_an_unusable_analysis_table_is_a_coded_problem(exercise, tmp_path, change, code,
+                                                       message):
+    folder = copy_sample(tmp_path)
+    _rewrite_analysis(folder, change)
+    grade = grade_probe(exercise, folder)
+    assert [p.code for p in grade.problems] == [code]
+    assert message in grade.problems[0].message
+    scores = scores_of(grade)
+    assert scores["analysis.table"].status == "invalid" and scores["analysis.table"].points == 0
+    assert scores["probe.figures"].points == 6  # the rest is graded as usual
+    result = check_probe(folder)  # listed by the check, which goes on
+    assert not result.ready and [p.code for p in result.report_problems] == [code]
+
+
+def test_a_missing_analysis_table_costs_its_criterion_only(exercise, tmp_path):
+    folder = copy_sample(tmp_path)
+    (folder / "analysis.csv").unlink()
+    grade = grade_probe(exercise, folder)
+    scores = scores_of(grade)
+    assert scores["analysis.table"].status == "not-submitted" and not grade.problems
+    assert grade.score == 90 - 4
+    assert any(n.startswith("analysis.csv: missing") for n in check_probe(folder).notes)
 
 
 def test_check_needs_no_answer_key_and_recomputes_the_figures(tmp_path):
@@ -292,7 +365,7 @@ def test_check_replays_a_log_of_the_public_course_model(tmp_path):
     from grader.probe_files import load_design
 
     for family in load_design(tmp_path / "probe_design.yaml").families:
-        run_family(Client(), family, tmp_path / "run_log.jsonl", repeats=10,
+        run_family(Client(), family, tmp_path / "probe_log.jsonl", repeats=10,
                    repeats_original=20)
     result = check_probe(tmp_path)
     assert result.replayed == 100 and result.fingerprint == COURSE_VARIANT.fingerprint

@@ -27,12 +27,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import yaml
 
 from labkit import probes
 from labkit.advisor import assess
 from labkit.advisor_variant import derive_variant
-from labkit.probe_stats import flip_rate, modal_band, permutation_test_scores
+from labkit.probe_stats import flip_rate, holm, modal_band, permutation_test_scores
 from labkit.probes import Counterfactual, Paraphrase, ProbeFamily, run_family
 
 HERE = Path(__file__).resolve().parent
@@ -175,7 +176,7 @@ def write_design(folder: Path, repeats: int, repeats_original: int) -> None:
 
 def run(folder: Path, repeats: int, repeats_original: int) -> list[probes.RunRecord]:
     """Run the design and write its log (fixed timestamps, so the file is reproducible)."""
-    log = folder / "run_log.jsonl"
+    log = folder / "probe_log.jsonl"
     log.unlink(missing_ok=True)
     records = []
     for family in families():
@@ -212,6 +213,28 @@ def figures(records: list[probes.RunRecord], probe_ids: list[str]) -> dict[str, 
             "n": sum(len(runs(pid)) for pid in probe_ids), "p": p}
 
 
+def write_analysis(folder: Path, records: list[probes.RunRecord]) -> None:
+    """`analysis.csv`: one row per variation, its figures against its original's runs."""
+    rows = []
+    for family in families():
+        for kind, variations in (("paraphrase", family.paraphrases),
+                                 ("counterfactual", family.counterfactuals)):
+            for variation in variations:
+                found = figures(records, [variation.id])
+                mine = [r.score for r in records if r.variant_id == variation.id]
+                rows.append({"family": family.id, "variant_id": variation.id, "type": kind,
+                             "feature": getattr(variation, "dimension", None)
+                             or variation.change,
+                             "expect": getattr(variation, "expect", "same"), "n": found["n"],
+                             "mean_score": round(float(np.mean(mine)), 2),
+                             "effect": found["effect"], "flip_rate": found["flip_rate"],
+                             "baseline_flip_rate": found["baseline_flip_rate"],
+                             "p_value": found["p"]})
+    table = pd.DataFrame(rows, columns=[c for c in probes.ANALYSIS_COLUMNS if c != "p_adjusted"])
+    table["p_adjusted"] = holm(list(table.p_value))
+    table.round({"p_value": 4, "p_adjusted": 4}).to_csv(folder / "analysis.csv", index=False)
+
+
 LAYERS = {"age_words": "model", "number_format": "model", "trigger_keyword": "data",
           "politeness": "data", "urgency": "data", "framing": "data", "option_order": "model",
           "negation_dropped": "model"}
@@ -232,7 +255,6 @@ def significant(records) -> list[tuple[str, str]]:
     pairs = list(dict.fromkeys(TESTS.values()))
     ps = [figures(records, [pid for pid, t in TESTS.items() if t == pair])["p"]
           for pair in pairs]
-    from labkit.probe_stats import holm
     return [pair for pair, p in zip(pairs, holm(ps), strict=True) if p < 0.01]
 
 
@@ -288,6 +310,7 @@ def main(samples: Path = SAMPLES) -> None:
     thorough.mkdir(parents=True)
     write_design(thorough, 10, 20)
     records = run(thorough, 10, 20)
+    write_analysis(thorough, records)
     found = [hypothesis(records, kind, value) for kind, value in significant(records)]
     (thorough / "report.md").write_text(report(found, FIX, VERIFY, prose(found)),
                                         encoding="utf-8")
@@ -307,6 +330,7 @@ def main(samples: Path = SAMPLES) -> None:
     few.mkdir()
     write_design(few, 3, 5)
     few_records = run(few, 3, 5)
+    write_analysis(few, few_records)
     few_found = [hypothesis(few_records, k, v) for k, v in
                  (("age_words", "age in words"), ("trigger_keyword", "guaranteed"))]
     (few / "report.md").write_text(report(few_found, FIX, VERIFY, prose(few_found)),
@@ -322,7 +346,7 @@ def main(samples: Path = SAMPLES) -> None:
 
     edited = samples / "edited-log"
     shutil.copytree(thorough, edited)
-    lines = (edited / "run_log.jsonl").read_text(encoding="utf-8").splitlines()
+    lines = (edited / "probe_log.jsonl").read_text(encoding="utf-8").splitlines()
     for i, line in enumerate(lines):   # the first run of F3-C2 told a better story at 2/7
         record = json.loads(line)
         if record["variant_id"] == "F3-C2" and record["score"] != 2:
@@ -331,9 +355,9 @@ def main(samples: Path = SAMPLES) -> None:
             record["band"], record["score"] = "low", 2
             lines[i] = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
             break
-    (edited / "run_log.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (edited / "probe_log.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     for folder in sorted(samples.iterdir()):
-        print(folder.name, sum(1 for _ in (folder / "run_log.jsonl").open()), "records")
+        print(folder.name, sum(1 for _ in (folder / "probe_log.jsonl").open()), "records")
 
 
 if __name__ == "__main__":
