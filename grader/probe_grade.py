@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import io
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -43,6 +43,7 @@ from grader.probe_scoring import (
     ProbeContext,
     check_rows,
     disagreements,
+    planted_review,
     recompute,
 )
 from grader.rubric import MAX_RUBRIC_CHARS, Criterion, is_probe_rubric  # noqa: F401
@@ -220,6 +221,7 @@ class ProbeGrade(Totals):
     scores: list[Score]
     problems: list[Problem]
     learner: str | None
+    review: list[dict[str, object]] = field(default_factory=list)  # released feedback only
 
 
 def _status(error: UnusableInput) -> tuple[str, str]:
@@ -315,12 +317,14 @@ def grade_probe(exercise: ProbeExercise, submission: Path) -> ProbeGrade:
     scores = [PROBE_SCORERS[c.scorer][0](context, c) for c in exercise.rubric.criteria]
     fingerprint = context.genuine.fingerprint if context.genuine else None
     learner = exercise.variants.get(fingerprint or "", (None,))[0]
-    return ProbeGrade(exercise.rubric, scores, context.problems, learner)
+    return ProbeGrade(exercise.rubric, scores, context.problems, learner,
+                      planted_review(context))
 
 
 def probe_feedback_dict(grade: ProbeGrade, visibility: str = "formative") -> dict[str, object]:
-    """The feedback as plain data (what `--format json` prints)."""
-    return {
+    """The feedback as plain data (what `--format json` prints). `released` adds `review`:
+    the planted sensitivities of the learner's variant and which hypothesis named each."""
+    data: dict[str, object] = {
         "exercise": grade.rubric.exercise,
         "visibility": visibility,
         "score": grade.score,
@@ -330,6 +334,19 @@ def probe_feedback_dict(grade: ProbeGrade, visibility: str = "formative") -> dic
                       "status": s.status, "feedback": s.explanation} for s in grade.scores],
         "problems": [p.as_dict() for p in grade.problems],
     }
+    if visibility == "released":
+        data["review"] = grade.review
+    return data
+
+
+def review_lines(data: dict) -> list[str]:
+    """The released review as sentences: each planted sensitivity and how it was found."""
+    lines = []
+    for r in data.get("review", []):
+        how = {"hit": "named right", "partial": "named by kind only"}.get(r["found"], "missed")
+        by = f" by hypotheses[{r['hypothesis']}]" if r["hypothesis"] else ""
+        lines.append(f"planted: {r['kind']} '{r['value']}' ({r['effect']}): {how}{by}")
+    return lines
 
 
 def render_probe_text(data: dict, width: int = 100) -> str:
@@ -353,6 +370,8 @@ def render_probe_text(data: dict, width: int = 100) -> str:
         where = f"{p['file']} line {p['line']}" if p["line"] else p["file"]
         console.print(f"{where}: {p['message']} [{p['code']}]", soft_wrap=True,
                       markup=False)
+    for line in review_lines(data):
+        console.print(line, soft_wrap=True, markup=False)
     return console.file.getvalue()
 
 
@@ -370,8 +389,10 @@ def render_probe_html(data: dict) -> str:
         "<td>{{ c.status }}</td><td>{{ c.feedback }}</td></tr>{% endfor %}</table>"
         "{% if d.problems %}<h2>Problems</h2><ul>{% for p in d.problems %}<li>{{ p.file }}"
         "{% if p.line %} line {{ p.line }}{% endif %}: {{ p.message }} [{{ p.code }}]</li>"
-        "{% endfor %}</ul>{% endif %}</body></html>")
-    return template.render(d=data, pt=points_text)
+        "{% endfor %}</ul>{% endif %}{% if review %}<h2>What your model variant was built "
+        "with</h2><ul>{% for r in review %}<li>{{ r }}</li>{% endfor %}</ul>{% endif %}"
+        "</body></html>")
+    return template.render(d=data, pt=points_text, review=review_lines(data))
 
 
 # --- grader check ---------------------------------------------------------------------------

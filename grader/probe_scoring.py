@@ -581,6 +581,24 @@ def _credited(context: ProbeContext) -> dict[int, Judgement]:
     return best
 
 
+def planted_review(context: ProbeContext) -> list[dict[str, object]]:
+    """Each planted sensitivity of the learner's variant and which hypothesis named it: the
+    answer, for feedback released after the deadline (empty when the log is not genuine)."""
+    if context.genuine is None or not context.genuine.genuine or context.variant is None:
+        return []
+    best = _credited(context)
+    numbers = {id(j): i for i, j in enumerate(context.judgements, start=1)}
+    review = []
+    for i, s in enumerate(context.variant.sensitivities):
+        found = best.get(i)
+        review.append({"kind": s.kind, "value": s.value,
+                       "effect": "drops the facts said before it" if s.kind == "context_window"
+                       else f"{s.effect:+g} score points",
+                       "found": found.match if found else "missed",
+                       "hypothesis": numbers[id(found)] if found else None})
+    return review
+
+
 def probe_sensitivities(context: ProbeContext, criterion: Criterion) -> Score:
     """Hypotheses against the planted sensitivities: hits earn, partials earn part, false
     claims (noise, or a claim the log does not support) cost, missed ones earn nothing."""

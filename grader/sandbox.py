@@ -122,7 +122,11 @@ def bwrap_command(command: list[str], plan: Plan, cwd: Path) -> list[str]:
         args += ["--bind", str(path), str(path)]
     args += ["--chdir", str(cwd), "--unsetenv", "JPY_PARENT_PID"]
     limits = plan.limits
-    launcher = [sys.executable, "-m", "grader.sandbox", "--memory-mb", str(limits.memory_mb),
+    # Isolated mode (-I): the launcher runs in the submission folder, which a learner fills;
+    # without it, a `grader/sandbox.py` handed in there would run in its place, before the
+    # limits are set and, when the grader is root, as root.
+    launcher = [sys.executable, "-I", "-m", "grader.sandbox", "--memory-mb",
+                str(limits.memory_mb),
                 "--cpu-seconds", str(limits.cpu_seconds), "--processes", str(limits.processes),
                 "--file-mb", str(limits.file_mb), "--user", str(limits.user), "--"]
     return [*args, "--", *launcher, *command]

@@ -374,3 +374,21 @@ def test_check_replays_a_log_of_the_public_course_model(tmp_path):
     with pytest.raises(UnusableInput) as error:
         check_probe(tmp_path)
     assert [p.code for p in error.value.problems] == ["log-not-genuine"]
+
+
+def test_released_feedback_names_the_planted_sensitivities_and_formative_does_not():
+    formative = run_grader("grade", "--exercise", "red-team-probe", "--submission",
+                           SAMPLES / "noise", "--format", "json").json()
+    assert "review" not in formative
+    assert "shorthand" not in json.dumps(formative)  # a missed sensitivity stays unnamed
+    released = run_grader("grade", "--exercise", "red-team-probe", "--submission",
+                          SAMPLES / "noise", "--format", "json", "--released").json()
+    found = {(r["kind"], r["value"]): r["found"] for r in released["review"]}
+    assert found == {("age_words", "age in words"): "missed",
+                     ("number_format", "shorthand"): "missed",
+                     ("trigger_keyword", "guaranteed"): "hit"}
+    for fmt in ("text", "html"):
+        page = run_grader("grade", "--exercise", "red-team-probe", "--submission",
+                          SAMPLES / "noise", "--format", fmt, "--released").stdout
+        assert "number_format 'shorthand' (-2 score points): missed" in page.replace(
+            "&#39;", "'")
