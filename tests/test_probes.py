@@ -56,7 +56,7 @@ def client():
 
 
 def test_run_family_logs_every_call_and_the_log_replays(client, tmp_path):
-    log = tmp_path / "run_log.jsonl"
+    log = tmp_path / "probe_log.jsonl"
     records = run_family(client, FAMILY, log, repeats=3, repeats_original=5, temperature=0.7)
     assert len(records) == 5 + 3 + 3 == len(read_run_log(log))
     assert [r.run_id for r in records] == list(range(1, 12))
