@@ -333,17 +333,25 @@ def prose_score(criterion: Criterion, prose: Report, params: ProseParams,
                 agreement: tuple[float, list[str]] | None) -> Score:
     """The prose criterion of a report (both projects): its sections, its length, and its
     `agreement` with the claims (the share passed and what disagrees; None while the claims
-    block cannot be used)."""
+    block cannot be used). A section that reads as a list of terms counts as missing, and
+    voids the agreement: a list of every term names every claim."""
     missing = prose.missing_sections
+    listed = [title for title in prose.listed_sections if title not in missing]
     thin = [title for title, words in prose.section_words.items()
-            if title not in missing and words < params.min_section_words]
-    fraction = params.sections_share * (4 - len(missing) - len(thin)) / 4
+            if title not in missing and title not in listed
+            and words < params.min_section_words]
+    fraction = params.sections_share * (4 - len(missing) - len(thin) - len(listed)) / 4
     parts = []
     if missing:
         parts.append("missing or empty sections: " + ", ".join(f"'## {m}'" for m in missing))
     if thin:
         parts.append(f"sections of fewer than {params.min_section_words} words: "
                      + ", ".join(f"'## {t}'" for t in thin))
+    if listed:
+        parts.append("sections that list terms instead of saying something in sentences "
+                     "(they count as missing, and the prose's agreement with the claims is "
+                     "not credited): " + ", ".join(f"'## {t}'" for t in listed))
+        agreement = (0.0, []) if agreement is not None else None
     if prose.words <= params.max_words:
         fraction += params.length_share
     else:

@@ -200,22 +200,58 @@ def parse_probe_prose(text: str) -> ProbeProse:
     return ProbeProse(text, {k: "\n".join(v).strip() for k, v in sections.items()})
 
 
+# Words that say which way a score moved, and phrases that deny any effect, for the check
+# that the Finding does not contradict a hypothesis (see `contradicted`).
+DIRECTION_WORDS = {
+    "raises": re.compile(r"\b(rais\w*|increas\w*|higher|up|riskier)\b"),
+    "lowers": re.compile(r"\b(lower\w*|decreas\w*|reduc\w*|down|safer|drop\w*)\b"),
+}
+DENIAL = re.compile(r"\b(no effect|did not (change|move|affect)|does not (change|move|affect)|"
+                    r"didn't|doesn't|not change|no difference|within (the )?noise|"
+                    r"not a problem|no real)\b")
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def contradicted(h: Hypothesis, finding: str) -> bool:
+    """Whether a sentence of the Finding that names the hypothesis's value (or kind) says
+    the score moved the other way, or denies an effect, without saying the claimed way."""
+    names = {normalise_text(h.value), normalise_text(h.kind)}
+    other = "lowers" if h.direction == "raises" else "raises"
+    for sentence in SENTENCE_END.split(finding):
+        said = normalise_text(sentence)
+        if not any(name in said for name in names):
+            continue
+        if DIRECTION_WORDS[h.direction].search(said):
+            continue
+        if DIRECTION_WORDS[other].search(said) or DENIAL.search(said):
+            return True
+    return False
+
+
 def prose_agreement(claims: ProbeClaims, prose: ProbeProse) -> tuple[float, list[str]]:
     """The share of agreement checks the prose passes, and what disagrees: the Finding
-    names each hypothesis's value (or kind), and the Evidence names at least one probe of
-    each. Uses no answer key, so `grader check` runs it too."""
-    finding = normalise_text(prose.sections.get("finding", ""))
+    names each hypothesis's value (or kind) without contradicting its direction, and the
+    Evidence names at least one probe of each. Uses no answer key, so `grader check` runs
+    it too."""
+    raw_finding = prose.sections.get("finding", "")
+    finding = normalise_text(raw_finding)
     evidence = prose.sections.get("evidence", "")
     unnamed = [h.value for h in claims.hypotheses
                if normalise_text(h.value) not in finding
                and normalise_text(h.kind) not in finding]
+    against = [h.value for h in claims.hypotheses
+               if h.value not in unnamed and contradicted(h, raw_finding)]
     uncited = [h.value for h in claims.hypotheses
                if not any(re.search(rf"(?<![\w-]){re.escape(p)}(?![\w-])", evidence)
                           for p in h.probes)]
     problems = []
     if unnamed:
         problems.append("the Finding does not name " + ", ".join(f"'{v}'" for v in unnamed))
+    if against:
+        problems.append("the Finding says the opposite of the claims about "
+                        + ", ".join(f"'{v}'" for v in against)
+                        + " (another direction, or no effect)")
     if uncited:
         problems.append("the Evidence cites no probe of " + ", ".join(f"'{v}'" for v in uncited))
-    checks = 2 * len(claims.hypotheses)
-    return 1 - (len(unnamed) + len(uncited)) / checks, problems
+    checks = 3 * len(claims.hypotheses)
+    return 1 - (2 * len(unnamed) + len(against) + len(uncited)) / checks, problems

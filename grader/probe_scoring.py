@@ -22,8 +22,10 @@ Each row of `analysis.csv` is recomputed the same way for its one variation (`ch
 its `mean_score` beside the effect.
 
 A claimed figure agrees when it is within the rubric's tolerance (`probe.effect_tolerance`,
-`probe.rate_tolerance`; `n` exactly). The log **supports** a hypothesis when its figures agree,
-the recomputed effect goes the claimed way, and `p_value` is below `probe.alpha`.
+`probe.rate_tolerance`; `n` exactly). The log **supports** a hypothesis when its effect
+agrees, the recomputed effect goes the claimed way, `p_value` is below `probe.alpha`, and the
+report's Finding does not contradict it; the other figures count in `probe.figures` only.
+Cause and fix are counted at the claims' precision (the share of hypotheses not false).
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ from sklearn.metrics.pairwise import cosine_similarity
 from grader.claim_scoring import FIGURE, MentorParams, ProseParams, mentor_graded, prose_score
 from grader.errors import Problem
 from grader.probe_analysis import AnalysisLine
-from grader.probe_claims import Hypothesis, ProbeClaims, prose_agreement
+from grader.probe_claims import Hypothesis, ProbeClaims, contradicted, prose_agreement
 from grader.probe_files import Genuineness, LogLine, ProbeDesign
 from grader.rubric import Criterion
 from grader.scoring import Params, Score, Scorer, scored
@@ -278,13 +280,18 @@ def judge(h: Hypothesis, context: ProbeContext) -> Judgement:
     found: list[str] = []
     if figures is not None:
         found = disagreements(h, figures, context.effect_tolerance, context.rate_tolerance)
-        if found:
-            why = "its figures are not your log's: " + "; ".join(found)
+        if abs(h.effect - figures.effect) > context.effect_tolerance:
+            why = (f"its effect is not your log's ({h.effect:g}; the log gives "
+                   f"{figures.effect:.2f})")
         elif (figures.effect > 0) != (h.direction == "raises") or figures.effect == 0:
             why = f"your log's effect ({figures.effect:.2f}) does not go the way you claim"
         elif not figures.p_value < context.alpha:
             why = (f"your log does not show it beyond the noise (permutation p = "
                    f"{figures.p_value:.3f}, not below {context.alpha:g})")
+        elif (prose := getattr(context.written, "prose", None)) is not None and contradicted(
+                h, prose.sections.get("finding", "")):
+            why = ("your Finding says the opposite (another direction, or no effect), so "
+                   "the report does not commit to it")
     supported = figures is not None and not why
     kind, planted = match(h, context.variant)
     return Judgement(h, figures, found, supported, why, kind if supported else "false",
@@ -354,12 +361,14 @@ class ParaphraseParams(Params):
 
     min_distance: float = Field(0.1, ge=0, le=1)
     max_distance: float = Field(0.85, ge=0, le=1)
+    min_families: int = Field(8, ge=1)   # a design with fewer earns that share at most
 
 
 class CounterfactualParams(Params):
     """`design_counterfactuals`: how many things a counterfactual may change."""
 
     max_changes: int = Field(1, ge=1)
+    min_families: int = Field(8, ge=1)   # a design with fewer earns that share at most
 
 
 class SensitivityParams(Params):
@@ -489,10 +498,11 @@ def design_paraphrases(context: ProbeContext, criterion: Criterion) -> Score:
             else:
                 good += 1
     families = len(context.design.families)
-    fraction = (good / total if total else 0.0) * with_any / families
+    fraction = (good / total if total else 0.0) * with_any / max(families, params.min_families)
     text = (f"{good} of {total} paraphrases keep the facts at a TF-IDF distance between "
             f"{params.min_distance:g} and {params.max_distance:g}; {with_any} of {families} "
-            "families have any")
+            "families have any" + (f" (the design needs {params.min_families})"
+                                    if families < params.min_families else ""))
     return scored(criterion, fraction, text + (": " + "; ".join(notes[:6]) if notes else "")
                   + ".")
 
@@ -516,9 +526,11 @@ def design_counterfactuals(context: ProbeContext, criterion: Criterion) -> Score
             else:
                 good += 1
     families = len(context.design.families)
-    fraction = (good / total if total else 0.0) * with_any / families
+    fraction = (good / total if total else 0.0) * with_any / max(families, params.min_families)
     text = (f"{good} of {total} counterfactuals change at most {params.max_changes} fact or "
-            f"trigger the model reads; {with_any} of {families} families have any")
+            f"trigger the model reads; {with_any} of {families} families have any"
+            + (f" (the design needs {params.min_families})"
+               if families < params.min_families else ""))
     return scored(criterion, fraction, text + (": " + "; ".join(notes[:6]) if notes else "")
                   + ".")
 
@@ -621,8 +633,21 @@ def probe_sensitivities(context: ProbeContext, criterion: Criterion) -> Score:
     return scored(criterion, credit / len(planted) if planted else 0.0, "; ".join(parts) + ".")
 
 
+def precision(context: ProbeContext) -> tuple[float, str]:
+    """The share of the hypotheses that name a planted sensitivity (a hit or by kind), and a
+    note when it is below 1: a cause or fix traced among false leads is worth that share."""
+    judgements = context.judgements
+    named = sum(j.match != "false" for j in judgements)
+    if not judgements or named == len(judgements):
+        return 1.0, ""
+    return named / len(judgements), (f"; {len(judgements) - named} of your "
+                                     f"{len(judgements)} hypotheses are false, so this counts "
+                                     f"{named}/{len(judgements)} of it")
+
+
 def probe_cause(context: ProbeContext, criterion: Criterion) -> Score:
-    """The layer of each claim that names a planted sensitivity is an accepted one."""
+    """The layer of each claim that names a planted sensitivity is an accepted one, counted
+    at the claims' precision."""
     if unusable := _claims(context, criterion):
         return unusable
     Params(**criterion.params)
@@ -637,11 +662,14 @@ def probe_cause(context: ProbeContext, criterion: Criterion) -> Score:
     if wrong:
         text += (f"; reread the codebook's layers for {', '.join(wrong)}: where could a "
                  "reaction to that wording come from?")
-    return scored(criterion, len(right) / len(planted) if planted else 0.0, text + ".")
+    share, note = precision(context)
+    return scored(criterion, share * len(right) / len(planted) if planted else 0.0,
+                  text + note + ".")
 
 
 def probe_fix(context: ProbeContext, criterion: Criterion) -> Score:
-    """The fix acts where a sensitivity the learner found lives, with a measurable check."""
+    """The fix acts where a sensitivity the learner found lives, with a measurable check,
+    counted at the claims' precision."""
     if unusable := _claims(context, criterion):
         return unusable
     params = ProbeFixParams(**criterion.params)
@@ -654,12 +682,13 @@ def probe_fix(context: ProbeContext, criterion: Criterion) -> Score:
         return scored(criterion, 0, f"A fix at '{claims.fix.target}' does not act on the "
                                     "sensitivities you found: change the place that produces "
                                     "them.")
+    share, note = precision(context)
     if FIGURE.search(claims.verify.target):
-        return scored(criterion, 1, "The fix acts on a sensitivity you found, and its check has "
-                                    "a measurable target.")
-    return scored(criterion, params.target_share, "The fix acts on a sensitivity you found, "
-                  "but verify.target states no figure: say what flip rate or effect would show "
-                  "that it worked.")
+        return scored(criterion, share, "The fix acts on a sensitivity you found, and its check "
+                                        f"has a measurable target{note}.")
+    return scored(criterion, share * params.target_share, "The fix acts on a sensitivity you "
+                  "found, but verify.target states no figure: say what flip rate or effect "
+                  f"would show that it worked{note}.")
 
 
 def probe_prose(context: ProbeContext, criterion: Criterion) -> Score:

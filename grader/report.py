@@ -24,6 +24,22 @@ SECTION_NAMES: dict[str, tuple[str, ...]] = {
 SECTION_TITLES = {"finding": "Finding", "evidence": "Evidence", "root_cause": "Root cause",
                   "fix": "Recommended fix"}
 WORD = re.compile(r"\b[\w'\u2019-]+\b")
+LETTERS = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*")  # words without ids and numbers
+FRAGMENT = re.compile(r"[,;:\n]|\.\s")
+# A section "reads as a list" when at least MIN_FRAGMENTS pieces between punctuation hold
+# words and at least LIST_SHARE of its words are in pieces of at most SHORT words: a run of
+# terms ("noise, flip rate, Holm, ...") rather than sentences. The evidence section is
+# exempt, since a list of ids and figures is what it should hold.
+MIN_FRAGMENTS, SHORT, LIST_SHARE = 8, 3, 0.6
+
+
+def reads_as_list(text: str) -> bool:
+    """Whether `text` is a run of terms rather than sentences (see LIST_SHARE)."""
+    lengths = [len(LETTERS.findall(piece)) for piece in FRAGMENT.split(text)]
+    lengths = [n for n in lengths if n]
+    words = sum(lengths)
+    return (len(lengths) >= MIN_FRAGMENTS and words > 0
+            and sum(n for n in lengths if n <= SHORT) / words >= LIST_SHARE)
 
 
 def normalise_text(text: str) -> str:
@@ -51,6 +67,12 @@ class Report:
         """Words in each of the four sections, by title (0 when absent)."""
         return {title: len(WORD.findall(self.sections.get(key, "")))
                 for key, title in self.titles.items()}
+
+    @property
+    def listed_sections(self) -> list[str]:
+        """Titles of the sections other than the evidence that read as lists of terms."""
+        return [title for key, title in self.titles.items()
+                if key != "evidence" and reads_as_list(self.sections.get(key, ""))]
 
     @property
     def words(self) -> int:

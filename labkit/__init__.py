@@ -1,27 +1,31 @@
 """What learners import in the notebooks: loaders for the course's data and codebook.
 
-Nothing here reads an answer key; a test checks that it never opens one.
+Nothing here reads an answer key; a test checks that it never opens one. The names are
+loaded on first use (PEP 562), so that `import labkit.advisor` or the grader's use of
+`labkit.codebook` does not pay for pandas.
 """
 
-from labkit.codebook import ROOT, Codebook, load_codebook
-from labkit.review import (
-    blank_tags,
-    codebook_frame,
-    format_log,
-    save_tags,
-    show_article,
-    show_log,
-)
-from labkit.supportchat import (
-    Article,
-    ChatLog,
-    knowledge_base_frame,
-    load_chat_logs,
-    load_knowledge_base,
-    load_system_prompt,
-    logs_frame,
-    transcript,
-)
+import importlib
+from typing import Any
+
+_HOMES = {
+    "labkit.codebook": ("ROOT", "Codebook", "load_codebook"),
+    "labkit.review": ("blank_tags", "codebook_frame", "format_log", "save_tags",
+                      "show_article", "show_log"),
+    "labkit.supportchat": ("Article", "ChatLog", "knowledge_base_frame", "load_chat_logs",
+                           "load_knowledge_base", "load_system_prompt", "logs_frame",
+                           "transcript"),
+}
+_HOME_OF = {name: module for module, names in _HOMES.items() for name in names}
+
+
+def __getattr__(name: str) -> Any:
+    """Import the module that defines `name` when it is first asked for."""
+    if name not in _HOME_OF:
+        raise AttributeError(f"module 'labkit' has no attribute {name!r}")
+    return getattr(importlib.import_module(_HOME_OF[name]), name)
+
+
 
 __all__ = [
     "ROOT",

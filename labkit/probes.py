@@ -16,13 +16,16 @@ import json
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Literal, NamedTuple
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
-import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from labkit.advisor import ChatMessage
-from labkit.llm import LLMClient
+
+if TYPE_CHECKING:  # the grader reads logs without the client library or pandas loaded
+    import pandas as pd
+
+    from labkit.llm import LLMClient
 
 Band = Literal["low", "medium", "high"]
 _ID = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
@@ -138,6 +141,8 @@ def read_run_log(path: str | Path) -> list[RunRecord]:
 
 def run_log_frame(records: Iterable[RunRecord]) -> pd.DataFrame:
     """The run log as a table, one row per call (the prompt as text, messages joined)."""
+    import pandas as pd
+
     rows = [r.model_dump() for r in records]
     for row in rows:
         if isinstance(row["prompt"], list):

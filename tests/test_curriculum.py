@@ -66,7 +66,8 @@ def test_lesson_follows_the_template(lesson):
     assert '??? success "Solution"' in exercise, "a collapsible solution"
     reading = text.split("## Further reading", 1)[1]
     assert len(re.findall(r"\]\(https://|<https://", reading)) >= 2, "two linked citations"
-    assert 1200 <= prose_words(text) <= 3000, prose_words(text)
+    # 3,300: lessons 5 and 6 carry a second worked example, against the simulated assistant
+    assert 1200 <= prose_words(text) <= 3300, prose_words(text)
 
 
 def test_no_placeholder_text_anywhere():

@@ -140,3 +140,62 @@ def test_a_report_on_another_question_loses_the_prose(exercise, tmp_path, honest
     assert scores["report.prose"].points < honest["report.prose"].points / 2
     assert "names no hypothesis" in scores["report.prose"].explanation or (
         "does not" in scores["report.prose"].explanation)
+
+
+def test_prose_that_contradicts_a_claim_makes_it_false(exercise, tmp_path):
+    folder = copy_sample(tmp_path)
+    report = folder / "report.md"
+    text = report.read_text(encoding="utf-8")
+    finding = text.index("## Finding")
+    text = (text[:finding] + "## Finding\n\nThe word 'guaranteed' raised the risk score, and "
+            "amounts in shorthand did not change the assessment beyond the noise. An age in "
+            "words lowered it.\n\n" + text[text.index("## Evidence"):])
+    report.write_text(text, encoding="utf-8")
+    scores = graded(exercise, folder)
+    assert scores["probe.sensitivities"].points == pytest.approx(8 - 2 * 4)
+    assert "your Finding says the opposite" in scores["probe.sensitivities"].explanation
+    assert "says the opposite of the claims about 'guaranteed', 'shorthand'" in scores[
+        "report.prose"].explanation
+
+
+def test_a_list_of_terms_is_not_prose(exercise, tmp_path, honest):
+    folder = copy_sample(tmp_path)
+    report = folder / "report.md"
+    text = report.read_text(encoding="utf-8")
+    terms = ("layer, model, data, prompt, retrieval, product policy, mechanism, root cause, "
+             "five whys, fault tree, training data, learned association, position bias, "
+             "truncation, tokeniser, normalisation.\n\n")
+    start = text.index("## Hypothesis")
+    text = text[:start] + "## Hypothesis\n\n" + terms + text[text.index("## Refutation"):]
+    report.write_text(text, encoding="utf-8")
+    score = graded(exercise, folder)["report.prose"]
+    assert "list terms instead of saying something in sentences" in score.explanation
+    assert score.points == pytest.approx(honest["report.prose"].points - 6 * (0.3 / 4 + 0.3))
+
+
+def test_a_design_of_one_family_earns_an_eighth_of_the_design_shares(exercise, tmp_path):
+    import yaml
+
+    folder = copy_sample(tmp_path)
+    design = yaml.safe_load((folder / "probe_design.yaml").read_text(encoding="utf-8"))
+    design["families"] = design["families"][:1]
+    (folder / "probe_design.yaml").write_text(yaml.safe_dump(design), encoding="utf-8")
+    lines = (folder / "probe_log.jsonl").read_text(encoding="utf-8").splitlines()
+    (folder / "probe_log.jsonl").write_text(
+        "".join(line + "\n" for line in lines if '"probe_id":"F1"' in line), encoding="utf-8")
+    scores = graded(exercise, folder)
+    assert scores["design.paraphrases"].points == pytest.approx(8 / 8)
+    assert scores["design.counterfactuals"].points == pytest.approx(8 / 8)
+    assert "(the design needs 8)" in scores["design.paraphrases"].explanation
+
+
+def test_a_cause_and_fix_among_false_leads_count_at_the_share_that_is_true(exercise, tmp_path):
+    folder = copy_sample(tmp_path)
+    _edit_claims(folder, lambda c: c.update(hypotheses=[c["hypotheses"][1]] + [
+        as_kind(c["hypotheses"][0], k, v) for k, v in
+        (("politeness", "polite"), ("urgency", "urgent"), ("framing", "loss"))],
+        fix={"target": "output-check", "change": "Re-ask in neutral words and compare."}))
+    scores = graded(exercise, folder)
+    assert scores["probe.cause"].points == pytest.approx(8 / 3 / 4, abs=0.01)
+    assert "3 of your 4 hypotheses are false" in scores["probe.cause"].explanation
+    assert scores["probe.fix"].points == pytest.approx(6 / 4, abs=0.01)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import subprocess
@@ -69,6 +70,60 @@ def test_every_python_block_runs(where, code, tmp_path, advisor_url):
     done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
                           text=True, timeout=120, env=env)
     assert done.returncode == 0, f"{where}:\n{done.stderr}"
+
+
+FENCE = re.compile(r"^( *)```(\w*)[ \t]*$")
+
+def fenced_blocks(text: str) -> list[tuple[int, int, str, str, str]]:
+    """(first line, last line, indent, language, body) of every fenced block, outdented."""
+    lines, blocks, opened = text.splitlines(), [], None
+    for number, line in enumerate(lines):
+        fence = FENCE.match(line)
+        if fence is None:
+            continue
+        if opened is None:
+            opened = (number, fence.group(1), fence.group(2))
+        elif fence.group(1) == opened[1] and not fence.group(2):
+            start, indent, language = opened
+            body = "\n".join(row[len(indent):] for row in lines[start + 1:number])
+            blocks.append((start, number, indent, language, body))
+            opened = None
+    return blocks
+
+
+def blocks_with_output():
+    """Every python block followed by a text block with nothing but blank lines between:
+    the text block is the output the page claims for the code."""
+    pairs = []
+    for page in sorted(COURSE.rglob("*.md")):
+        name, text = page.relative_to(COURSE).as_posix(), page.read_text()
+        lines = text.splitlines()
+        for code, shown in itertools.pairwise(fenced_blocks(text)):
+            if (code[3], shown[3]) != ("python", "text") or code[2] != shown[2] or any(
+                    row.strip() for row in lines[code[1] + 1:shown[0]]):
+                continue
+            pairs.append(pytest.param(code[4], shown[4], id=f"{name}:{code[0] + 1}"))
+    return pairs
+
+
+def printed_lines(text: str) -> list[str]:
+    return [line.rstrip() for line in text.rstrip().splitlines()]
+
+
+def test_output_blocks_are_found():
+    found = {param.id.split(":")[0] for param in blocks_with_output()}
+    assert {"lessons/05-stress-testing.md", "lessons/06-root-cause-analysis.md"} <= found
+    # the comparison sees a changed number
+    assert printed_lines("p = 0.45  \n") != printed_lines("p = 0.46\n")
+
+
+@pytest.mark.parametrize(("code", "shown"), blocks_with_output())
+def test_python_block_prints_its_output(code, shown, tmp_path, advisor_url):
+    env = {**os.environ, "LABKIT_LLM_BASE_URL": advisor_url}
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=120, env=env)
+    assert done.returncode == 0, done.stderr
+    assert printed_lines(done.stdout) == printed_lines(shown)
 
 
 def test_project_notebook_is_downloadable_and_solution_free(site):
