@@ -30,6 +30,9 @@ Cause and fix are counted at the claims' precision (the share of hypotheses not 
 
 from __future__ import annotations
 
+import itertools
+import math
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -37,8 +40,6 @@ from typing import Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.metrics.pairwise import cosine_similarity
 
 from grader.claim_scoring import FIGURE, MentorParams, ProseParams, mentor_graded, prose_score
 from grader.errors import Problem
@@ -51,7 +52,7 @@ from labkit.advisor import TRIGGERS
 from labkit.advisor_reading import read_enquiry
 from labkit.advisor_variant import POOL, AdvisorVariant, Sensitivity
 from labkit.codebook import Codebook
-from labkit.probe_stats import flip_rate, modal_band, permutation_test_scores
+from labkit.probe_stats import modal_band, permutation_test_scores
 
 Match = Literal["hit", "partial", "false"]
 CONTEXT_BUDGET_TOLERANCE = 40  # tokens: a claimed budget this close to the planted one is a hit
@@ -176,17 +177,18 @@ def recompute(probes: list[str], design: ProbeDesign, records: list, *, test: bo
         centred += [s - base_mean for s in scores]
         reference = modal_band([r.band for r in original])
         bands = [r.band for r in mine if r.band is not None]
-        if bands:
-            rate = flip_rate(bands, reference)
-            flips, runs = flips + rate.flips, runs + rate.runs
+        flips += sum(band != reference for band in bands)  # flip_rate's count, without its
+        runs += len(bands)                                  # interval, which is not graded
         n += len(mine)
         if family.id not in originals:
             originals[family.id] = original
             base_centred += [s - base_mean for s in base]
     base_flips = base_runs = 0
     for original in originals.values():
-        rate = flip_rate([r.band for r in original], modal_band([r.band for r in original]))
-        base_flips, base_runs = base_flips + rate.flips, base_runs + rate.runs
+        bands = [r.band for r in original if r.band is not None]
+        modal = modal_band(bands)
+        base_flips += sum(band != modal for band in bands)
+        base_runs += len(bands)
     p_value = (permutation_test_scores(centred, base_centred, n_resamples=4999).p_value
                if test else float("nan"))
     return Figures(effect=float(np.mean(differences)), flip_rate=flips / runs if runs else 0.0,
@@ -325,14 +327,37 @@ def changes(base: str, variation: str) -> list[str]:
     return out + sorted(triggers(base) ^ triggers(variation))
 
 
+TOKEN = re.compile(r"(?u)\b\w\w+\b")   # scikit-learn's default token pattern
+
+
+def _tfidf(texts: list[str]) -> list[dict[str, float]]:
+    """L2-normalised TF-IDF vectors of `texts` over word unigrams and bigrams, with sublinear
+    term frequency and smoothed IDF: what scikit-learn's
+    `TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)` computes (a test holds the two
+    equal). Written out because importing scikit-learn costs about a second of the two that
+    grading one submission may take from a cold start (issue 10's target), for a few short
+    texts."""
+    counts = []
+    for text in texts:
+        words = TOKEN.findall(text.lower())
+        counts.append(Counter(words + [" ".join(pair) for pair in itertools.pairwise(words)]))
+    documents = Counter(term for count in counts for term in count)
+    idf = {term: math.log((1 + len(texts)) / (1 + df)) + 1 for term, df in documents.items()}
+    vectors = []
+    for count in counts:
+        vector = {term: (1 + math.log(tf)) * idf[term] for term, tf in count.items()}
+        norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
+        vectors.append({term: v / norm for term, v in vector.items()})
+    return vectors
+
+
 def distances(base: str, paraphrases: list[str]) -> list[float]:
     """TF-IDF cosine distance (word unigrams and bigrams, fitted on the family's texts)
     between the base and each paraphrase."""
     if not paraphrases:
         return []
-    matrix = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True).fit_transform(
-        [base, *paraphrases])
-    return [float(1 - s) for s in cosine_similarity(matrix[0], matrix[1:])[0]]
+    first, *others = _tfidf([base, *paraphrases])
+    return [1 - sum(v * first.get(term, 0.0) for term, v in other.items()) for other in others]
 
 
 # --- scorers -------------------------------------------------------------------------------

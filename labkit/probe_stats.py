@@ -16,11 +16,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
-import pandas as pd
 from scipy import stats
+
+if TYPE_CHECKING:  # pandas is loaded by `prompt_summary` only: the grader does without it
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,8 @@ class Comparison:
 
 
 def _clean(values: Sequence[float | None]) -> np.ndarray:
-    return np.array([v for v in values if v is not None and not pd.isna(v)], dtype=float)
+    kept = np.array([v for v in values if v is not None], dtype=float)
+    return kept[~np.isnan(kept)]  # NaN: a missing score in a pandas column
 
 
 def score_spread(scores_by_prompt: Mapping[str, Sequence[float | None]], *,
@@ -170,6 +173,8 @@ def benjamini_hochberg(p_values: Sequence[float]) -> list[float]:
 def prompt_summary(frame: pd.DataFrame) -> pd.DataFrame:
     """Per prompt (variant_id) of a run-log frame: runs, mean and SD of the score, and the
     count of each band, as `analysis.md` reports them."""
+    import pandas as pd
+
     grouped = frame.groupby("variant_id", sort=False)
     summary = grouped["score"].agg(runs="size", mean="mean", sd="std")
     bands = pd.crosstab(frame["variant_id"], frame["band"]).reindex(

@@ -392,3 +392,25 @@ def test_released_feedback_names_the_planted_sensitivities_and_formative_does_no
                           SAMPLES / "noise", "--format", fmt, "--released").stdout
         assert "number_format 'shorthand' (-2 score points): missed" in page.replace(
             "&#39;", "'")
+
+
+def test_tfidf_distances_are_scikit_learns():
+    """The grader's TF-IDF (written out to keep scikit-learn out of a cold start) gives what
+    `TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)` and cosine similarity give, on
+    every family of every sample design."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.metrics.pairwise import cosine_similarity
+
+    compared = 0
+    for path in sorted(HERE.glob("*/*/probe_design.yaml")):
+        for family in yaml.safe_load(path.read_text(encoding="utf-8"))["families"]:
+            texts = [v["text"] for v in (*family.get("paraphrases", []),
+                                         *family.get("counterfactuals", []))]
+            if not texts:
+                continue
+            matrix = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True).fit_transform(
+                [family["text"], *texts])
+            expected = 1 - cosine_similarity(matrix[0], matrix[1:])[0]
+            assert distances(family["text"], texts) == pytest.approx(list(expected), abs=1e-12)
+            compared += len(texts)
+    assert compared > 500
