@@ -57,10 +57,11 @@ def grade(
     force: Annotated[bool, typer.Option(help=FORCE_HELP)] = False,
     released: Annotated[bool, typer.Option(
         help="Show reference labels and rationales (after the deadline only).")] = False,
+    learner: Annotated[str, typer.Option(
+        help="Red-team probe: whose folder this is; the log must then be of that learner's "
+             "own model variant (as nbgrader's autograde requires).")] = "",
 ) -> None:
     """Grade one submission folder against an exercise's answer key."""
-    from grader.feedback import feedback_dict, render_html, render_text
-    from grader.grade import grade_submission, load_exercise
     from grader.rubric import exercise_rubric, known_exercises
 
     if rubric is None:
@@ -76,8 +77,11 @@ def grade(
     from grader.rubric import is_probe_rubric
 
     if is_probe_rubric(rubric):
-        _grade_probe(rubric, submission, format, out, force, released)
+        _grade_probe(rubric, submission, format, out, force, released, learner)
         return
+    from grader.feedback import feedback_dict, render_html, render_text
+    from grader.grade import grade_submission, load_exercise
+
     try:
         if out is not None:  # before anything is read, then again once every input is known
             check_output(out, force=force, protected=[rubric, *_files_in(submission)])
@@ -115,12 +119,14 @@ def _emit_feedback(data: dict, format: Format, out: Path | None,
 
 
 def _grade_probe(rubric: Path, submission: Path, format: Format, out: Path | None,
-                 force: bool, released: bool) -> None:
-    """`grader grade` of a probe exercise (practice project 2)."""
+                 force: bool, released: bool, learner: str) -> None:
+    """`grader grade` of a probe exercise (practice project 2), of `learner`'s folder when
+    one is named."""
     from grader.probe_grade import (
         grade_probe,
         load_probe_exercise,
         probe_feedback_dict,
+        probe_grade_of,
         render_probe_html,
         render_probe_text,
     )
@@ -131,7 +137,8 @@ def _grade_probe(rubric: Path, submission: Path, format: Format, out: Path | Non
         loaded = load_probe_exercise(rubric)
         if out is not None:
             check_output(out, force=force, protected=[*loaded.files, *_files_in(submission)])
-        result = grade_probe(loaded, submission)
+        result = (probe_grade_of(loaded, submission, learner)[0] if learner
+                  else grade_probe(loaded, submission))
     except UnusableInput as error:
         _refuse(error, format, out)
     data = probe_feedback_dict(result, "released" if released else "formative")
@@ -203,6 +210,9 @@ def variants(
     out: Annotated[Path, typer.Option(help="The registry to write, e.g. "
                                            "solutions/red-team-probe/variants.yaml.")],
     force: Annotated[bool, typer.Option(help="Replace the --out file if it exists.")] = False,
+    handouts: Annotated[Path | None, typer.Option(
+        help="Also write each learner's variant.txt to HANDOUTS/<learner>/variant.txt, "
+             "to hand out (a new folder).")] = None,
 ) -> None:
     """Write the red-team probe's variant registry: each learner's model variant, derived
     from the cohort's secret, and the course default under `self-study` (mentors only)."""
@@ -226,8 +236,19 @@ def variants(
                                      "write the secret on one line, and one learner id a "
                                      "line in the roster.")])
     check_output(out, force=force, protected=[secret_file, roster])
+    if handouts is not None and handouts.exists():
+        raise UnusableInput([Problem("output-refused", str(handouts), "already exists", None,
+                                     "name a new folder for the learners' variant.txt files.")])
     write_output(write_registry(secret, learners), out)
     typer.echo(f"{out}: {len(learners)} learners and {SELF_STUDY}")
+    if handouts is not None:
+        from labkit.advisor_variant import derive_variant
+
+        for learner in learners:
+            (handouts / learner).mkdir(parents=True)
+            (handouts / learner / "variant.txt").write_text(
+                derive_variant(secret, learner).token() + "\n", encoding="utf-8")
+        typer.echo(f"{handouts}: variant.txt for each of {len(learners)} learners")
 
 
 @taxonomy_app.command("validate")

@@ -33,7 +33,7 @@ from traitlets import Integer, Unicode
 
 from grader.answer_key import load_answer_key
 from grader.errors import docs_url
-from grader.rubric import REPO_ROOT, exercise_rubric, load_rubric
+from grader.rubric import REPO_ROOT, exercise_rubric, is_probe_rubric, load_rubric
 
 SHINGLE = 8
 WORDS = re.compile(r"[a-z0-9]+")
@@ -161,7 +161,10 @@ class GuardFeedback(NbGraderPreprocessor):
             if path.is_file() and not path.is_symlink():
                 learner |= shingles(path.read_text(encoding="utf-8", errors="replace"))
         secrets = secret_shingles(rubric) - learner
-        gold, own = gold_labels(rubric), own_labels(folder)
+        # A probe rubric has no answer key of labels: its mentor-only text is the registry's
+        # tokens and the planted causes, which the passages above cover.
+        gold = {} if is_probe_rubric(rubric) else gold_labels(rubric)
+        own = own_labels(folder)
         for index, cell in enumerate(nb.cells, start=1):
             text = cell_text(cell)
             hits = len(shingles(text) & secrets)

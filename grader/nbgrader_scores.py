@@ -4,7 +4,8 @@ A learner's cells run in the same kernel as the test cells, so a score computed 
 faked (by monkeypatching the grader, say). This preprocessor runs in nbgrader's own process
 after the notebook has executed (in the sandbox, see `grader.sandbox`): it grades the files
 the notebook wrote (`tags.csv` and `report.md`; for the red-team probe, whose rubric says
-`kind: probe`, `probe_design.yaml`, `run_log.jsonl` and `report.md`) and replaces the output
+`kind: probe`, its four files, with the log checked against the model variant the mentor's
+registry gives this learner: `grader.probe_grade.probe_grade_of`) and replaces the output
 of each test cell whose grade id names a rubric criterion (`tags.agreement` ->
 `tags-agreement`) with that criterion's score, clamped to the cell's points.
 `SaveAutoGrades`, next in the pipeline, records it. It also records in the gradebook how
@@ -61,7 +62,7 @@ class CleanProcessScores(NbGraderPreprocessor):
             self.exercise or resources["nbgrader"]["assignment"])
         run: Run = resources.get(RUN_KEY) or Run()
         try:
-            grade = _grade(rubric, folder)
+            grade = _grade(rubric, folder, resources["nbgrader"].get("student", ""), run)
             scores = {grade_id(s.criterion): (s.points, s.status, s.explanation)
                       for s in grade.scores if s.points is not None}
             run.statuses = {s.criterion: s.status for s in grade.scores}
@@ -101,13 +102,16 @@ class CleanProcessScores(NbGraderPreprocessor):
         return nb, resources
 
 
-def _grade(rubric: Path, folder: Path) -> Totals:
+def _grade(rubric: Path, folder: Path, student: str, run: Run) -> Totals:
     """The grade of `folder` under `rubric`: the red-team probe's (`kind: probe`, scored by
     `grader.probe_grade`) or the failure audit's; both give one `Score` per criterion."""
     if is_probe_rubric(rubric):
-        from grader.probe_grade import grade_probe, load_probe_exercise
+        from grader.probe_grade import load_probe_exercise, probe_grade_of
 
-        return grade_probe(load_probe_exercise(rubric), folder)
+        grade, note = probe_grade_of(load_probe_exercise(rubric), folder, student)
+        if note:
+            run.detail = f"{run.detail}; {note}" if run.detail else note
+        return grade
     return grade_submission(load_exercise(rubric), folder)
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import io
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -319,6 +319,40 @@ def grade_probe(exercise: ProbeExercise, submission: Path) -> ProbeGrade:
     learner = exercise.variants.get(fingerprint or "", (None,))[0]
     return ProbeGrade(exercise.rubric, scores, context.problems, learner,
                       planted_review(context))
+
+
+def probe_grade_of(exercise: ProbeExercise, folder: Path, student: str
+                   ) -> tuple[ProbeGrade, str]:
+    """The probe grade of `student`'s folder, and a note for the mentor ("" when none).
+
+    `grade_probe` accepts a log run against any variant of the registry, since it cannot
+    know whose folder it grades. Here the learner is known: their log must name the variant
+    the registry gives their id (the course default, `self-study`, for an id it does not
+    list). A log run against another learner's variant (copied from them, or run with their
+    `variant.txt`) is graded as not genuine (`log-not-genuine`): every criterion that rests
+    on it is `invalid` and scores 0, the learner is told which model their log names and
+    which is theirs, and the mentor's note (`run_notes`) says whose variant it was.
+    """
+    grade = grade_probe(exercise, folder)
+    owner = student if any(who == student for who, _ in exercise.variants.values()) \
+        else SELF_STUDY
+    if grade.learner in (None, owner):
+        return grade, ""
+    theirs = next(fp for fp, (who, _) in exercise.variants.items() if who == grade.learner)
+    own = {fp: entry for fp, entry in exercise.variants.items() if entry[0] == owner}
+    restricted = grade_probe(replace(exercise, variants=own), folder)
+    why = (f"The run log is not genuine, so nothing that rests on it is graded: {LOG_FILE}: "
+           f"every call was made to model {theirs}, which is not your model variant "
+           f"({next(iter(own))}) [log-not-genuine]. Put the variant.txt your mentor gave you "
+           "beside the notebook (none if you were given none), run it again from the top, "
+           "and hand in the files it writes.")
+    before = {s.criterion: s.status for s in grade.scores}
+    scores = [s.model_copy(update={"explanation": why})
+              if s.status == "invalid" and before[s.criterion] != "invalid" else s
+              for s in restricted.scores]
+    note = (f"log-not-genuine: the log was run against the model variant of "
+            f"'{grade.learner}', not of '{owner}'")
+    return replace(restricted, scores=scores), note
 
 
 def probe_feedback_dict(grade: ProbeGrade, visibility: str = "formative") -> dict[str, object]:

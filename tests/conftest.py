@@ -87,3 +87,32 @@ def write_tags(folder: Path, text: str | bytes) -> Path:
     else:
         path.write_text(text, encoding="utf-8")
     return folder
+
+
+@pytest.fixture(scope="module")
+def listener():
+    """A TCP server on the grader's loopback that records every connection made to it (the
+    nbgrader tests' learner code must never reach it)."""
+    import socket
+    import threading
+
+    server = socket.create_server(("127.0.0.1", 0))
+    server.settimeout(0.5)
+    seen: list[str] = []
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except TimeoutError:
+                continue
+            seen.append(conn.recv(100).decode(errors="replace"))
+            conn.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield server.getsockname()[1], seen
+    stop.set()
+    thread.join()
+    server.close()

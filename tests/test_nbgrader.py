@@ -11,14 +11,9 @@ from __future__ import annotations
 import csv
 import hashlib
 import html
-import io
 import json
 import os
-import shutil
-import socket
 import subprocess
-import sys
-import threading
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -27,6 +22,19 @@ import pytest
 import yaml
 
 from tests.conftest import DEMOS, ROOT
+from tests.nbgrader_helpers import (
+    BIN,
+    MENTOR_SECRET,
+    cell,
+    copy_course,
+    export,
+    mentor_env,
+    nbgrader,
+    network_code,
+    run_of,
+    skip_without_bwrap,
+    submit,
+)
 
 ASSIGNMENT = "failure-audit"
 SOLUTIONS = ROOT / "solutions" / ASSIGNMENT
@@ -35,30 +43,13 @@ CRITERIA = {"tags.agreement": 50, "tags.secondary": 10, "report.finding": 4,
             "report.count": 4, "report.evidence": 8, "report.cause": 8, "report.fix": 4,
             "report.prose": 4, "report.reasoning": 8}
 AUTOMATIC = {k: v for k, v in CRITERIA.items() if k != "report.reasoning"}
-BIN = Path(sys.executable).parent
-HAS_BWRAP = shutil.which("bwrap") is not None
-if not HAS_BWRAP and not os.environ.get("CI"):
-    pytest.skip("bubblewrap is not installed (apt-get install -y bubblewrap)",
-                allow_module_level=True)
+skip_without_bwrap()
 # Short limits so the cheats that loop cost seconds, not minutes.
 TEST_LIMITS = """
 c.Execute.timeout = 4
 c.SandboxedExecute.kill_grace = 2
 c.SandboxedExecute.notebook_timeout = 25
 """
-
-
-def nbgrader(course: Path, env: dict, *args: str,
-             check: bool = True) -> subprocess.CompletedProcess:
-    done = subprocess.run([str(BIN / "nbgrader"), *args], cwd=course, env=env,
-                          capture_output=True, text=True, timeout=900)
-    if check:
-        assert done.returncode == 0, done.stdout + done.stderr
-    return done
-
-
-def cell(nb, grade_id: str):
-    return next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
 
 
 def tag_lines(rows: list[dict]) -> str:
@@ -187,43 +178,12 @@ def hostile_html(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 @pytest.fixture(scope="module")
-def listener():
-    """A TCP server on the grader's loopback that records every connection made to it."""
-    server = socket.create_server(("127.0.0.1", 0))
-    server.settimeout(0.5)
-    seen: list[str] = []
-    stop = threading.Event()
-
-    def serve() -> None:
-        while not stop.is_set():
-            try:
-                conn, _ = server.accept()
-            except TimeoutError:
-                continue
-            seen.append(conn.recv(100).decode(errors="replace"))
-            conn.close()
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    yield server.getsockname()[1], seen
-    stop.set()
-    thread.join()
-    server.close()
-
-
-@pytest.fixture(scope="module")
 def course(tmp_path_factory, listener):
     """A graded copy of the course: honest learners and cheats, autograded in the sandbox,
     feedback generated."""
     port, _ = listener
-    root = tmp_path_factory.mktemp("nbgrader")
-    course = root / "course"
-    shutil.copytree(ROOT / "exercises", course, ignore=shutil.ignore_patterns(
-        "release", "submitted", "autograded", "feedback", "gradebook.db"))
-    with (course / "nbgrader_config.py").open("a", encoding="utf-8") as config:
-        config.write(TEST_LIMITS)
-    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
-           "MENTOR_SECRET": "mentor-token-1234"}
+    course = copy_course(tmp_path_factory.mktemp("nbgrader"), TEST_LIMITS)
+    env = mentor_env()
     nbgrader(course, env, "generate_assignment", ASSIGNMENT)
     release = course / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
 
@@ -239,10 +199,7 @@ def course(tmp_path_factory, listener):
     edited = learner_notebook(release, beginner, shallow)
     for grade_id in [c.replace(".", "-") for c in AUTOMATIC]:
         cell(edited, grade_id).source = "50.0"
-    network = (f"import socket, os\ns = socket.socket()\ns.settimeout(3)\ntry:\n"
-               f"    s.connect(('127.0.0.1', {port}))\n"
-               f"    s.sendall(os.environ.get('MENTOR_SECRET', 'none').encode())\n"
-               f"except OSError as exc:\n    print('blocked', exc)\n")
+    network = network_code(port)
     submissions = {
         "a-partial": learner_notebook(release, beginner, shallow),
         "solved": source,
@@ -257,9 +214,7 @@ def course(tmp_path_factory, listener):
         "z-partial": learner_notebook(release, beginner, shallow),
     }
     for student, nb in submissions.items():
-        folder = course / "submitted" / student / ASSIGNMENT
-        folder.mkdir(parents=True)
-        nbformat.write(nb, folder / f"{ASSIGNMENT}.ipynb")
+        submit(course, ASSIGNMENT, student, nb)
     digest = hashlib.sha256((course / "submitted" / "z-partial" / ASSIGNMENT /
                              f"{ASSIGNMENT}.ipynb").read_bytes()).hexdigest()
     autograde = nbgrader(course, env, "autograde", ASSIGNMENT)
@@ -267,12 +222,6 @@ def course(tmp_path_factory, listener):
     nbgrader(course, env, "generate_feedback", ASSIGNMENT)
     course.joinpath("z-partial.sha256").write_text(digest)
     return course
-
-
-def export(course: Path) -> list[dict]:
-    done = subprocess.run([str(BIN / "grader"), "export", "--db", str(course / "gradebook.db")],
-                          capture_output=True, text=True, check=True)
-    return list(csv.DictReader(io.StringIO(done.stdout)))
 
 
 @pytest.fixture(scope="module")
@@ -292,11 +241,6 @@ def scores(rows) -> dict[str, dict[str, float]]:
 
 def total(scores: dict[str, float]) -> float:
     return round(sum(scores.values()), 2)
-
-
-def run_of(rows: list[dict], student: str) -> tuple[str, str]:
-    row = next(r for r in rows if r["student"] == student)
-    return row["sandbox"], row["run_outcome"]
 
 
 def test_export_has_every_criterion_of_every_learner(rows):
@@ -362,7 +306,7 @@ def test_no_network_and_no_mentor_environment(course, listener):
     assert seen == []
     for path in (course / "autograded").rglob("*"):
         if path.is_file():
-            assert b"mentor-token-1234" not in path.read_bytes(), path
+            assert MENTOR_SECRET.encode() not in path.read_bytes(), path
 
 
 def test_runaway_notebooks_are_stopped_and_graded_on_their_files(rows, scores):
@@ -479,12 +423,8 @@ def test_nbgrader_export_totals_equal_the_per_criterion_sums(course, rows):
 def unsafe_course(tmp_path_factory):
     """A course graded without the sandbox (as on a machine without bwrap): one learner
     prints the answer key."""
-    course = tmp_path_factory.mktemp("unsafe") / "course"
-    shutil.copytree(ROOT / "exercises", course, ignore=shutil.ignore_patterns(
-        "release", "submitted", "autograded", "feedback", "gradebook.db"))
-    with (course / "nbgrader_config.py").open("a", encoding="utf-8") as config:
-        config.write(TEST_LIMITS)
-    env = {**os.environ, "PATH": str(BIN)}  # no bwrap on this PATH
+    course = copy_course(tmp_path_factory.mktemp("unsafe"), TEST_LIMITS)
+    env = mentor_env(path=str(BIN))  # no bwrap on this PATH
     nbgrader(course, env, "generate_assignment", ASSIGNMENT)
     release = course / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
     with (DEMOS / "beginner" / "tags.csv").open(encoding="utf-8") as handle:
@@ -494,9 +434,7 @@ def unsafe_course(tmp_path_factory):
                                after_tags=f"print(open({str(KEY)!r}).read())")
     for student, nb in (("honest", learner_notebook(release, beginner, shallow)),
                         ("printer", printer)):
-        folder = course / "submitted" / student / ASSIGNMENT
-        folder.mkdir(parents=True)
-        nbformat.write(nb, folder / f"{ASSIGNMENT}.ipynb")
+        submit(course, ASSIGNMENT, student, nb)
     refused = nbgrader(course, env, "autograde", ASSIGNMENT, check=False)
     unsafe = nbgrader(course, env, "autograde", ASSIGNMENT,
                       "--SandboxedExecute.unsafe_no_sandbox=True")

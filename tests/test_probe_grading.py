@@ -29,6 +29,7 @@ from grader.probe_grade import (
 )
 from grader.probe_scoring import changes, distances, recompute
 from grader.rubric import exercise_rubric
+from labkit.advisor_variant import load_variant, variant_from_token
 from labkit.probes import ANALYSIS_COLUMNS
 from tests.conftest import ROOT, run_grader
 
@@ -224,6 +225,18 @@ def test_the_registry_is_the_demo_cohorts(tmp_path):
     assert run.returncode == 0, run.stderr
     assert out.read_text(encoding="utf-8") == (HERE / "variants.yaml").read_text(
         encoding="utf-8")
+    run = run_grader("variants", "--secret-file", secret, "--roster", HERE / "demo_roster.txt",
+                     "--out", tmp_path / "again.yaml", "--handouts", tmp_path / "handouts")
+    assert run.returncode == 0, run.stderr
+    registry = yaml.safe_load(out.read_text(encoding="utf-8"))["variants"]
+    for learner in learners:  # each learner's variant.txt is what load_variant reads
+        handout = tmp_path / "handouts" / learner / "variant.txt"
+        assert load_variant(handout).fingerprint == variant_from_token(
+            registry[learner]).fingerprint
+    run = run_grader("variants", "--secret-file", secret, "--roster", HERE / "demo_roster.txt",
+                     "--out", tmp_path / "third.yaml", "--handouts", tmp_path / "handouts")
+    assert run.returncode == 2 and "[output-refused]" in run.stderr
+    assert not (tmp_path / "third.yaml").exists()
 
 
 def test_the_samples_are_what_the_script_makes(tmp_path):
@@ -414,3 +427,18 @@ def test_tfidf_distances_are_scikit_learns():
             assert distances(family["text"], texts) == pytest.approx(list(expected), abs=1e-12)
             compared += len(texts)
     assert compared > 500
+
+
+def test_grading_a_named_learners_folder_wants_their_own_variant():
+    """The thorough sample is sam's: as sam's folder it scores in full; as jordan's, the log
+    of another learner's model is not genuine."""
+    own = run_grader("grade", "--exercise", "red-team-probe", "--submission",
+                     SAMPLES / "thorough", "--format", "json", "--learner", "sam").json()
+    assert own["score"] == 90
+    copied = run_grader("grade", "--exercise", "red-team-probe", "--submission",
+                        SAMPLES / "thorough", "--format", "json", "--learner", "jordan").json()
+    statuses = {c["id"]: c["status"] for c in copied["criteria"]}
+    assert {c for c, s in statuses.items() if s == "invalid"} == LOG_BASED
+    log = next(c for c in copied["criteria"] if c["id"] == "log.genuine")
+    assert "which is not your model variant" in log["feedback"]
+    assert "[log-not-genuine]" in log["feedback"]

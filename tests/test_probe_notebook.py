@@ -1,14 +1,13 @@
 """Practice project 2's notebook, end to end: the source notebook (solutions in place) runs
 headless against the in-process course model, writes the three files of the hand-in, and
-`grader grade` scores them; the released notebook holds no solution and no answer key."""
+`grader grade` scores them; the released notebook holds no solution and no answer key.
+The real nbgrader round trip, with cheats, is tests/test_probe_nbgrader.py."""
 
 from __future__ import annotations
 
 import copy
-import csv
 import html
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -26,7 +25,7 @@ SOURCE = ROOT / "exercises" / "source" / ASSIGNMENT
 NOTEBOOK = SOURCE / f"{ASSIGNMENT}.ipynb"
 SOLUTIONS = ROOT / "solutions" / ASSIGNMENT
 BIN = Path(sys.executable).parent
-HAND_IN = ("probe_design.yaml", "run_log.jsonl", "report.md")
+HAND_IN = ("probe_design.yaml", "probe_log.jsonl", "report.md")
 
 
 @pytest.fixture(scope="module")
@@ -137,11 +136,12 @@ def test_the_release_holds_no_solution_and_no_answer_key():
     assert len(ids) == len(set(ids))
 
 
-def _clean_process_scores(notebook: nbformat.NotebookNode, folder: Path):
+def _clean_process_scores(notebook: nbformat.NotebookNode, folder: Path,
+                          student: str = "probe-learner"):
     from grader.nbgrader_scores import CleanProcessScores
 
     resources = {"metadata": {"path": str(folder)},
-                 "nbgrader": {"assignment": ASSIGNMENT, "student": "probe-learner",
+                 "nbgrader": {"assignment": ASSIGNMENT, "student": student,
                               "notebook": ASSIGNMENT}}
     return CleanProcessScores().preprocess(copy.deepcopy(notebook), resources)
 
@@ -183,33 +183,18 @@ def test_clean_process_scores_of_a_folder_with_nothing_handed_in(executed, tmp_p
     assert all(text.startswith("[not-submitted] ") for _, text in after.values())
 
 
-@pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewrap is not installed")
-def test_nbgrader_autograde_in_the_sandbox(tmp_path):
-    """The real round trip: generate_assignment, then autograde (learner code in the sandbox,
-    the model served in the notebook's own kernel) of the solved and the untouched notebook."""
-    course = tmp_path / "course"
-    shutil.copytree(ROOT / "exercises", course, ignore=shutil.ignore_patterns(
-        "release", "submitted", "autograded", "feedback", "gradebook.db", "failure-audit"))
-    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
-
-    def nbgrader(*args: str) -> None:
-        done = subprocess.run([str(BIN / "nbgrader"), *args], cwd=course, env=env,
-                              capture_output=True, text=True, timeout=600)
-        assert done.returncode == 0, done.stdout + done.stderr
-
-    nbgrader("generate_assignment", ASSIGNMENT)
-    released = course / "release" / ASSIGNMENT / NOTEBOOK.name
-    for student, notebook in (("solved", NOTEBOOK), ("untouched", released)):
-        folder = course / "submitted" / student / ASSIGNMENT
-        folder.mkdir(parents=True)
-        shutil.copy(notebook, folder / NOTEBOOK.name)
-    nbgrader("autograde", ASSIGNMENT)
-    nbgrader("export", "--to", str(tmp_path / "grades.csv"))
-    with (tmp_path / "grades.csv").open(encoding="utf-8") as handle:
-        scores = {row["student_id"]: float(row["raw_score"]) for row in csv.DictReader(handle)}
-    assert scores["solved"] >= 80 and scores["untouched"] == 0.0, scores
-    graded = nbformat.read(course / "autograded" / "solved" / ASSIGNMENT / NOTEBOOK.name,
-                           as_version=4)
-    assert not [c.metadata["nbgrader"]["grade_id"] for c in graded.cells
-                if c.cell_type == "code" for o in c.outputs
-                if o.output_type == "error" or o.get("name") == "stderr"]
+def test_clean_process_scores_wants_the_learners_own_variant(executed):
+    """The notebook ran on the course's default model: right for a learner the mentor's
+    registry does not list, but not for `alex`, who was given a variant of their own."""
+    folder, notebook = executed
+    scored, _ = _clean_process_scores(notebook, folder, student="alex")
+    after = _cell_scores(scored)
+    points, text = after["log-genuine"]
+    assert points == 0.0 and text.startswith("[invalid] ")
+    assert "which is not your model variant" in text and "[log-not-genuine]" in text
+    rubric = yaml.safe_load((SOLUTIONS / "rubric.yaml").read_text(encoding="utf-8"))
+    design_only = {c["id"].replace(".", "-") for c in rubric["criteria"] if c["scorer"] in (
+        "design_families", "design_paraphrases", "design_counterfactuals", "probe_prose")}
+    for cell_id, (points, text) in after.items():
+        if cell_id not in design_only:
+            assert points == 0.0 and text.startswith("[invalid] "), cell_id
