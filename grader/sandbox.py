@@ -1,10 +1,14 @@
 """The sandbox learner code runs in: a bubblewrap (`bwrap`) command and its resource limits.
 
-What the sandbox sees: the operating system and the Python environment read-only, the
-course's public files (its datasets, `labkit` and `grader`) read-only, the submission folder
-read-write, a fresh `/tmp`, and nothing else. Home folders, the course repository (so
-`solutions/`, `exercises/source` and `.git`), the nbgrader course folder (so the gradebook and
-other learners' folders), `/run` and `/tmp` are hidden behind empty file systems. It has no
+What the sandbox sees is a list of what it needs, not the host's file system with some parts
+hidden: the operating system's own folders (`SYSTEM_DIRS`: `/usr`, `/etc` and the `bin` and
+`lib` folders) and the Python environment read-only, the course's public files (its
+datasets, `labkit` and `grader`) read-only, the submission folder read-write, a fresh `/tmp`,
+and nothing else. Any other copy of the course on the machine (a second clone, a backup, a
+mentor's home folder) does not exist inside. Home folders, the course repository (so
+`solutions/`, `exercises/source` and `.git`) and the nbgrader course folder (so the gradebook
+and other learners' folders) are moreover hidden behind empty file systems where a visible
+path lies inside them. It has no
 network, its own process, IPC and host-name namespaces, and limits on memory, CPU time,
 processes and file size. When the grader runs as root, learner code runs as an unprivileged
 user (`nobody`), because the kernel does not apply a process limit to root.
@@ -29,6 +33,7 @@ from grader.errors import Problem, UnusableInput
 
 REPO = Path(__file__).resolve().parent.parent
 PUBLIC_COURSE_DIRS = ("datasets", "labkit", "grader")
+SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")
 HIDDEN_SYSTEM_DIRS = ("/run", "/var/run", "/var/tmp", "/tmp", "/mnt", "/media", "/srv")
 INSTALL_HINT = ("install bubblewrap (Debian and Ubuntu: `apt-get install bubblewrap`; Fedora: "
                 "`dnf install bubblewrap`), or, accepting that learner code then runs with your "
@@ -108,13 +113,18 @@ def namespace_args() -> list[str]:
 def bwrap_command(command: list[str], plan: Plan, cwd: Path) -> list[str]:
     """`command` wrapped in bwrap and the limits launcher, as `plan` says."""
     args = [shutil.which("bwrap") or "bwrap", *namespace_args(), "--die-with-parent",
-            "--new-session", "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev"]
+            "--new-session", *system_args(), "--proc", "/proc", "--dev", "/dev"]
+    bound = [*plan.visible, *plan.writable]
     for path in sorted({*plan.hidden, *map(Path, HIDDEN_SYSTEM_DIRS)}, key=_depth):
-        if path.exists() and not path.is_symlink():
+        # an empty file system over what would otherwise show: /tmp, a hidden folder inside
+        # a system folder, or one that holds a bound path (the rest is absent anyway)
+        shown = str(path) == "/tmp" or any(b.is_relative_to(path) for b in bound) or any(
+            path.is_relative_to(s) for s in SYSTEM_DIRS)
+        if shown and path.exists() and not path.is_symlink():
             args += ["--perms", "1777", "--size", str(plan.limits.tmp_mb << 20), "--tmpfs",
                      str(path)] if str(path) == "/tmp" else ["--tmpfs", str(path)]
     visible = _outermost(plan.visible)
-    for folder in _folders_to_make([*visible, *plan.writable], plan.hidden):
+    for folder in _folders_to_make([*visible, *plan.writable]):
         args += ["--perms", "0755", "--dir", str(folder)]
     for path in visible:
         args += ["--ro-bind", str(path), str(path)]
@@ -132,6 +142,19 @@ def bwrap_command(command: list[str], plan: Plan, cwd: Path) -> list[str]:
     return [*args, "--", *launcher, *command]
 
 
+def system_args() -> list[str]:
+    """bwrap arguments that show the operating system's folders read-only (a folder that is
+    a link, as `/bin` is to `usr/bin` on most systems, becomes the same link)."""
+    args = []
+    for name in SYSTEM_DIRS:
+        path = Path(name)
+        if path.is_symlink():
+            args += ["--symlink", os.readlink(path), name]
+        elif path.is_dir():
+            args += ["--ro-bind", name, name]
+    return args
+
+
 def _depth(path: Path) -> tuple[int, str]:
     return len(path.parts), str(path)
 
@@ -142,12 +165,12 @@ def _outermost(paths: tuple[Path, ...]) -> list[Path]:
     return [p for p in unique if not any(o != p and p.is_relative_to(o) for o in unique)]
 
 
-def _folders_to_make(paths: list[Path], hidden: tuple[Path, ...]) -> list[Path]:
-    """The folders between a hidden (empty) folder and a path bound inside it, which bwrap
-    would otherwise create readable by their owner only."""
-    hidden_roots = [*hidden, *map(Path, HIDDEN_SYSTEM_DIRS)]
+def _folders_to_make(paths: list[Path]) -> list[Path]:
+    """The folders above the paths bound into the sandbox that its own root lacks (all but
+    the system folders), which bwrap would otherwise create readable by their owner only."""
+    system = [Path(name) for name in SYSTEM_DIRS]
     folders = {parent for path in paths for parent in path.parents
-               if any(parent != h and parent.is_relative_to(h) for h in hidden_roots)}
+               if parent != Path("/") and not any(parent.is_relative_to(s) for s in system)}
     return sorted(folders, key=_depth)
 
 
