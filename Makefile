@@ -25,6 +25,7 @@ bench: env
 	$(UV) run --locked python bench/bench_grade.py
 	$(UV) run --locked python bench/bench_advisor.py
 	$(UV) run --locked python bench/bench_probe_grade.py
+	$(UV) run --locked python bench/bench_batch.py
 
 env: $(UV)
 	$(UV) sync --locked

@@ -162,6 +162,50 @@ def _files_in(folder: Path) -> list[Path]:
         return []
 
 
+@app.command("grade-batch")
+def grade_batch(
+    cohort: Annotated[Path, typer.Option(
+        help="The learners' folders: nbgrader's submitted/ (<learner>/<exercise>/) or one "
+             "folder per learner.")],
+    out: Annotated[Path, typer.Option(
+        help="Folder for feedback/, scores.csv, failures.csv and manifest.json; a rerun into "
+             "it grades only what is new or changed.")],
+    exercise: Annotated[str, typer.Option(help="Exercise id, e.g. failure-audit.")] = "",
+    rubric: Annotated[Path | None, typer.Option(
+        help="A rubric YAML of your own (its answer key and codebook beside it).")] = None,
+    workers: Annotated[int, typer.Option(
+        min=0, help="Worker processes (0: one per core).")] = 0,
+    released: Annotated[bool, typer.Option(
+        help="Show reference labels and rationales (after the deadline only).")] = False,
+    force: Annotated[bool, typer.Option(
+        help="Regrade every learner, and write into a folder that holds other files.")] = False,
+    quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+) -> None:
+    """Grade every learner of a cohort, in parallel; a rerun resumes where it stopped."""
+    from grader.batch import problem_lines, run_batch
+    from grader.rubric import exercise_rubric, known_exercises
+
+    if rubric is None:
+        if exercise not in known_exercises():
+            raise typer.BadParameter(
+                f"'{exercise}' is not an exercise; choose one of: "
+                f"{', '.join(known_exercises()) or '(none here)'}", param_hint="--exercise")
+        rubric = exercise_rubric(exercise)
+    result = run_batch(rubric, cohort, out, workers=workers or None, released=released,
+                       force=force, quiet=quiet)
+    for line in problem_lines(result):
+        typer.echo(line, err=True)
+    failed = len({row["learner"] for row in result.failures})
+    typer.echo(f"{result.exercise}: {result.learners} learners ({result.layout} layout): "
+               f"{result.graded} graded now, {result.skipped} kept from the last run "
+               f"(unchanged), {failed} not graded")
+    for learner, note in sorted(result.notes.items()):
+        typer.echo(f"note for {learner}: {note}")
+    listed = ", failures.csv (who was not graded, and why)" if failed else ""
+    typer.echo(f"results in {out}: scores.csv, feedback/{listed}")
+    raise typer.Exit(result.status)
+
+
 @app.command()
 def check(
     submission: Annotated[Path, typer.Option(help="Folder holding your files.")] = Path("."),

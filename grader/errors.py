@@ -46,6 +46,9 @@ ERROR_CODES: dict[str, str] = {
     "log-not-genuine": "the run log does not replay: an edited, invented or mixed log",
     "unknown-probe-id": "a probe or variant id is not a prompt of probe_design.yaml",
     "analysis-invalid": "a row of analysis.csv breaks the analysis table's format",
+    "cohort-empty": "the cohort folder holds no learner's submission",
+    "learner-id-clash": "two learners' folder names differ only in case",
+    "submission-changed": "a submission kept changing while it was graded",
 }
 # Problems that mean nothing was handed in, rather than something unusable.
 NOT_SUBMITTED = frozenset({"submission-not-found", "file-missing", "file-empty"})

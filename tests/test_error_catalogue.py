@@ -2,14 +2,16 @@
 
 `tests/error_catalogue/<code>/` holds the smallest realistic input that makes the `grader`
 command line report `<code>`, and `args`: the command's arguments, one a line, with `{here}`
-standing for the fixture's folder. A fixture runs where it lies (a rubric's paths into the
+standing for the fixture's folder (and `{tmp}` for a fresh temporary folder, for what a
+command writes). A fixture runs where it lies (a rubric's paths into the
 course's materials are relative to it), unless it needs something that does not belong in
 git (a symbolic link, a file of gigabytes, a binary database): then it is copied to a
 temporary folder and `SETUP` builds that part there.
 
 The tests hold the page, the fixtures and the grader in step: every `## code` section of
 `course/reference/errors.md` has a fixture, or is one of the codes only nbgrader's steps
-report (`NBGRADER_ONLY`, each covered by a test in `tests/test_nbgrader.py`); every fixture
+report (`NBGRADER_ONLY`, each covered by a test in `tests/test_nbgrader.py`) or only a
+cohort changing during a batch gives (`BATCH_ONLY`, in `tests/test_batch.py`); every fixture
 names a section; every section shows an example, and the example of a code with a fixture
 is what the fixture really prints, not an invented message.
 """
@@ -45,6 +47,12 @@ NBGRADER_ONLY = {
     "sandbox-unavailable": "test_without_bwrap_autograde_refuses_with_a_coded_error",
     "feedback-leak": "test_a_feedback_page_with_the_answer_key_is_not_written",
     "graded-cell-restored": "test_deleted_and_renamed_graded_cells_are_put_back_and_scored",
+}
+# Codes that only a cohort changing under `grader grade-batch` gives (no fixture can hold
+# still while it changes), and the test in `tests/test_batch.py` that covers each.
+BATCH_TESTS = ROOT / "tests" / "test_batch.py"
+BATCH_ONLY = {
+    "submission-changed": "test_a_submission_that_keeps_changing_is_reported",
 }
 # Problems of report.md's claims block (and of project 2's analysis.csv): `grader check` lists
 # them under a well-formed tags.csv (or design and log) and exits 0 with "not ready yet",
@@ -132,9 +140,12 @@ def run_in(here: Path, code: str) -> tuple[Run, str]:
     """Run the fixture `code` found at `here`; its result and its output with `here` taken
     out of paths. Asserts that the run left every file as it was."""
     lines = (here / "args").read_text(encoding="utf-8").splitlines()
-    args = [line.replace("{here}", str(here)) for line in lines if line.strip()]
-    before = fingerprint(here)
-    run = in_process(args)
+    with tempfile.TemporaryDirectory(prefix=f"catalogue-{code}-out-") as tmp:
+        # `{tmp}`: a fresh folder for what the command writes (a batch's results)
+        args = [line.replace("{here}", str(here)).replace("{tmp}", tmp)
+                for line in lines if line.strip()]
+        before = fingerprint(here)
+        run = in_process(args)
     assert fingerprint(here) == before, f"{code}: the run changed its input files"
     output = run.stdout + run.stderr
     for folder in {os.path.realpath(here), str(here)}:
@@ -196,9 +207,9 @@ def test_the_pages_example_is_what_the_fixture_prints(code: str) -> None:
 
 def test_every_section_of_the_page_has_a_fixture_or_an_nbgrader_test() -> None:
     """No section of the page goes unproduced."""
-    uncovered = set(sections()) - set(FIXTURES) - set(NBGRADER_ONLY)
+    uncovered = set(sections()) - set(FIXTURES) - set(NBGRADER_ONLY) - set(BATCH_ONLY)
     assert not uncovered, f"sections without a fixture in {CATALOGUE}: {sorted(uncovered)}"
-    assert not set(FIXTURES) & set(NBGRADER_ONLY)
+    assert not set(FIXTURES) & (set(NBGRADER_ONLY) | set(BATCH_ONLY))
 
 
 def test_every_fixture_names_a_section_of_the_page() -> None:
@@ -216,6 +227,16 @@ def test_the_codes_of_nbgrader_steps_have_an_example_and_a_test(code: str) -> No
     tests = NBGRADER_TESTS.read_text(encoding="utf-8")
     assert f"def {NBGRADER_ONLY[code]}(" in tests
     assert f"[{code}]" in tests  # the test looks for the code itself
+
+
+@pytest.mark.parametrize("code", sorted(BATCH_ONLY))
+def test_the_codes_of_a_changing_cohort_have_an_example_and_a_test(code: str) -> None:
+    """A code only a cohort changing during a batch gives has an example, and a test."""
+    lines = example(code)
+    assert lines and f"[{code}]" in lines[0], f"## {code}: no example of the code"
+    tests = BATCH_TESTS.read_text(encoding="utf-8")
+    assert f"def {BATCH_ONLY[code]}(" in tests
+    assert f"[{code}]" in tests
 
 
 @pytest.mark.parametrize("code", FIXTURES)
