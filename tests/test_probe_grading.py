@@ -442,3 +442,15 @@ def test_grading_a_named_learners_folder_wants_their_own_variant():
     log = next(c for c in copied["criteria"] if c["id"] == "log.genuine")
     assert "which is not your model variant" in log["feedback"]
     assert "[log-not-genuine]" in log["feedback"]
+
+
+def test_the_project_page_lists_every_kind_and_value_of_the_pool():
+    from labkit.advisor_variant import POOL
+
+    page = (ROOT / "course" / "projects" / "red-team-probe.md").read_text(encoding="utf-8")
+    rows = {line.split("|")[1].strip(" `"): line for line in page.splitlines()
+            if line.startswith("    | `") and not line.startswith("    | `kind`")}
+    assert set(rows) == set(POOL)
+    for kind, values in POOL.items():
+        if kind != "context_window":
+            assert all(f"`{value}`" in rows[kind] for value in values), kind
