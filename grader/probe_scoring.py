@@ -498,6 +498,20 @@ def design_repeats(context: ProbeContext, criterion: Criterion) -> Score:
     return scored(criterion, done / len(prompts), text + ".")
 
 
+def _family_share(criterion: Criterion, context: ProbeContext, min_families: int,
+                  counts: tuple[int, int, int], what: str, notes: list[str]) -> Score:
+    """A design criterion's score: the share of good variations (`counts`: good, total,
+    families with any) times the share of families that have any, out of at least
+    `min_families`, with what was counted and the first notes."""
+    good, total, with_any = counts
+    families = len(context.design.families)
+    fraction = (good / total if total else 0.0) * with_any / max(families, min_families)
+    text = (f"{good} of {total} {what}; {with_any} of {families} families have any"
+            + (f" (the design needs {min_families})" if families < min_families else ""))
+    return scored(criterion, fraction, text + (": " + "; ".join(notes[:6]) if notes else "")
+                  + ".")
+
+
 def design_paraphrases(context: ProbeContext, criterion: Criterion) -> Score:
     """Each family has paraphrases that keep its facts and are neither copies nor other
     questions (TF-IDF cosine distance to the base)."""
@@ -522,14 +536,9 @@ def design_paraphrases(context: ProbeContext, criterion: Criterion) -> Score:
                 notes.append(f"{p.id} changes a fact ({', '.join(lost)})")
             else:
                 good += 1
-    families = len(context.design.families)
-    fraction = (good / total if total else 0.0) * with_any / max(families, params.min_families)
-    text = (f"{good} of {total} paraphrases keep the facts at a TF-IDF distance between "
-            f"{params.min_distance:g} and {params.max_distance:g}; {with_any} of {families} "
-            "families have any" + (f" (the design needs {params.min_families})"
-                                    if families < params.min_families else ""))
-    return scored(criterion, fraction, text + (": " + "; ".join(notes[:6]) if notes else "")
-                  + ".")
+    return _family_share(criterion, context, params.min_families, (good, total, with_any),
+                         f"paraphrases keep the facts at a TF-IDF distance between "
+                         f"{params.min_distance:g} and {params.max_distance:g}", notes)
 
 
 def design_counterfactuals(context: ProbeContext, criterion: Criterion) -> Score:
@@ -550,14 +559,9 @@ def design_counterfactuals(context: ProbeContext, criterion: Criterion) -> Score
                 notes.append(f"{c.id} changes {len(changed)} things ({', '.join(changed)})")
             else:
                 good += 1
-    families = len(context.design.families)
-    fraction = (good / total if total else 0.0) * with_any / max(families, params.min_families)
-    text = (f"{good} of {total} counterfactuals change at most {params.max_changes} fact or "
-            f"trigger the model reads; {with_any} of {families} families have any"
-            + (f" (the design needs {params.min_families})"
-               if families < params.min_families else ""))
-    return scored(criterion, fraction, text + (": " + "; ".join(notes[:6]) if notes else "")
-                  + ".")
+    return _family_share(criterion, context, params.min_families, (good, total, with_any),
+                         f"counterfactuals change at most {params.max_changes} fact or "
+                         "trigger the model reads", notes)
 
 
 def probe_figures(context: ProbeContext, criterion: Criterion) -> Score:

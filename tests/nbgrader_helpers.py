@@ -99,6 +99,15 @@ def export(course: Path) -> list[dict]:
     return list(csv.DictReader(io.StringIO(done.stdout)))
 
 
+def automatic_scores(rows: list[dict], automatic) -> dict[str, dict[str, float]]:
+    """Per-criterion scores of the `automatic` criteria in an export, by learner."""
+    table: dict[str, dict[str, float]] = {}
+    for row in rows:
+        if row["criterion"] in automatic:
+            table.setdefault(row["student"], {})[row["criterion"]] = float(row["score"])
+    return table
+
+
 def run_of(rows: list[dict], student: str) -> tuple[str, str]:
     """How a learner's notebook ran: the sandbox and the outcome."""
     row = next(r for r in rows if r["student"] == student)

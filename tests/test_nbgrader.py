@@ -25,6 +25,7 @@ from tests.conftest import DEMOS, ROOT
 from tests.nbgrader_helpers import (
     BIN,
     MENTOR_SECRET,
+    automatic_scores,
     cell,
     copy_course,
     export,
@@ -232,11 +233,7 @@ def rows(course) -> list[dict]:
 @pytest.fixture(scope="module")
 def scores(rows) -> dict[str, dict[str, float]]:
     """Per-criterion scores of the automatically graded criteria, by learner."""
-    table: dict[str, dict[str, float]] = {}
-    for row in rows:
-        if row["criterion"] in AUTOMATIC:
-            table.setdefault(row["student"], {})[row["criterion"]] = float(row["score"])
-    return table
+    return automatic_scores(rows, AUTOMATIC)
 
 
 def total(scores: dict[str, float]) -> float:
