@@ -37,7 +37,8 @@ env: $(UV)
 # The learner version of every assignment, in exercises/release/ (nbgrader strips solutions).
 release: env
 	cd exercises && $(abspath $(UV)) run --locked nbgrader generate_assignment failure-audit --force && \
-		$(abspath $(UV)) run --locked nbgrader generate_assignment red-team-probe --force
+		$(abspath $(UV)) run --locked nbgrader generate_assignment red-team-probe --force && \
+		$(abspath $(UV)) run --locked nbgrader generate_assignment cross-domain-synthesis --force
 
 # The learner packs (dist/<project>-learner-pack.zip): released notebook, public data, labkit
 # and grader check, pinned requirements; no answer key. The site offers the same zips.

@@ -27,7 +27,9 @@ ROOT = Path(__file__).resolve().parent
 TAXONOMY_PAGE = "reference/taxonomy.md"
 # site path of the download (its read-only page is the same path with `-notebook.md`)
 RELEASED_NOTEBOOKS = {"projects/failure-audit.ipynb": "failure-audit/failure-audit.ipynb",
-                      "projects/red-team-probe.ipynb": "red-team-probe/red-team-probe.ipynb"}
+                      "projects/red-team-probe.ipynb": "red-team-probe/red-team-probe.ipynb",
+                      "projects/cross-domain-synthesis.ipynb":
+                          "cross-domain-synthesis/cross-domain-synthesis.ipynb"}
 # Material for MkDocs skips its CDN fetch when `mermaid` is already defined by a local script
 # (see extra_javascript in mkdocs.yml). Pinned: Material 9 drives the Mermaid 11 API.
 MERMAID_VERSION = "11.17.2"

@@ -53,7 +53,7 @@ class Settings:
     feedback's visibility."""
 
     rubric: Path
-    probe: bool
+    kind: str          # the rubric's kind: audit, probe or synthesis
     out: Path
     released: bool
 
@@ -65,15 +65,7 @@ WORKER: dict[str, Any] = {}
 
 def init_worker(settings: Settings) -> None:
     """Load the exercise once, in each worker process (and in this one for `--workers 1`)."""
-    if settings.probe:
-        from grader.probe_grade import load_probe_exercise
-
-        exercise = load_probe_exercise(settings.rubric)
-    else:
-        from grader.grade import load_exercise
-
-        exercise = load_exercise(settings.rubric)
-    WORKER.update(settings=settings, exercise=exercise)
+    WORKER.update(settings=settings, exercise=load_checked(settings.rubric, settings.kind))
 
 
 def grade_data(learner: Learner) -> tuple[dict[str, Any], str]:
@@ -81,11 +73,16 @@ def grade_data(learner: Learner) -> tuple[dict[str, Any], str]:
     the log must be of this learner's own variant (`probe_grade_of`)."""
     settings, exercise = WORKER["settings"], WORKER["exercise"]
     visibility = "released" if settings.released else "formative"
-    if settings.probe:
+    if settings.kind == "probe":
         from grader.probe_grade import probe_feedback_dict, probe_grade_of
 
         grade, note = probe_grade_of(exercise, learner.folder, learner.id)
         return probe_feedback_dict(grade, visibility), note
+    if settings.kind == "synthesis":
+        from grader.probe_grade import probe_feedback_dict
+        from grader.synthesis_grade import grade_synthesis
+
+        return probe_feedback_dict(grade_synthesis(exercise, learner.folder), visibility), ""
     from grader.feedback import feedback_dict
     from grader.grade import grade_submission
 
@@ -96,7 +93,7 @@ def render_page(data: dict[str, Any]) -> str:
     """The feedback page of `data` (a grade's, or an error's)."""
     if "error" in data:
         return error_page(data)
-    if WORKER["settings"].probe:
+    if WORKER["settings"].kind in ("probe", "synthesis"):
         from grader.probe_grade import render_probe_html
 
         return render_probe_html(data)
@@ -226,7 +223,7 @@ def run_tasks(tasks: list[tuple[Learner, str]], settings: Settings, workers: int
             if not record(grade_learner(task)):
                 return
         return
-    preload(settings.probe)
+    preload(settings.kind)
     lost = _pool_round(tasks, settings, workers, record)
     for task in lost or []:
         again = _pool_round([task], settings, 1, record)
@@ -237,7 +234,7 @@ def run_tasks(tasks: list[tuple[Learner, str]], settings: Settings, workers: int
                            "died while grading (killed, or out of memory)"))
 
 
-def preload(probe: bool) -> None:
+def preload(kind: str) -> None:
     """Import the feedback renderers (matplotlib, scikit-learn's plot) in this process
     before a pool forks it, so that the workers share them instead of each importing them
     again (seconds each); with another start method than fork this would be wasted."""
@@ -245,8 +242,13 @@ def preload(probe: bool) -> None:
 
     if multiprocessing.get_start_method() != "fork":
         return
-    if probe:
-        import grader.probe_grade  # noqa: F401
+    if kind == "probe":
+        import grader.probe_grade
+        return
+    if kind == "synthesis":
+        import sklearn.metrics
+
+        import grader.synthesis_grade  # noqa: F401
         return
     import matplotlib
 
@@ -273,9 +275,14 @@ def _pool_round(tasks: list[tuple[Learner, str]], settings: Settings, workers: i
     return lost
 
 
-def load_checked(rubric: Path, probe: bool) -> Any:
-    """The exercise, loaded here once to report an unusable rubric before any work."""
-    if probe:
+def load_checked(rubric: Path, kind: str) -> Any:
+    """The exercise, loaded once (here, to report an unusable rubric before any work, and
+    in each worker)."""
+    if kind == "synthesis":
+        from grader.synthesis_grade import load_synthesis_exercise
+
+        return load_synthesis_exercise(rubric)
+    if kind == "probe":
         from grader.probe_grade import load_probe_exercise
 
         return load_probe_exercise(rubric)
@@ -306,10 +313,10 @@ def run_batch(rubric: Path, cohort: Path, out: Path, *, workers: int | None = No
     `UnusableInput` when nothing can be graded (an unusable rubric, no learners, `out`
     refused, a result that cannot be written); a learner whose submission cannot be graded
     is a row of `failures.csv`."""
-    from grader.rubric import is_probe_rubric
+    from grader.rubric import rubric_kind
 
-    probe, cohort = is_probe_rubric(rubric), cohort.absolute()  # paths in messages: whole
-    exercise = load_checked(rubric, probe)
+    kind, cohort = rubric_kind(rubric), cohort.absolute()  # paths in messages: whole
+    exercise = load_checked(rubric, kind)
     name = exercise.rubric.exercise
     layout = "nbgrader" if is_nbgrader_layout(cohort, name) else "folders"
     learners, clashes = find_learners(cohort, name)  # before `out` is made
@@ -330,7 +337,7 @@ def run_batch(rubric: Path, cohort: Path, out: Path, *, workers: int | None = No
                 return ledger.add(outcome)
 
             try:
-                run_tasks(tasks, Settings(rubric.resolve(), probe, out, released), count,
+                run_tasks(tasks, Settings(rubric.resolve(), kind, out, released), count,
                           record)
                 if not ledger.stopped:
                     failures = ledger.finish([c.id for c in exercise.rubric.criteria], clashes)

@@ -340,7 +340,9 @@ def prose_score(criterion: Criterion, prose: Report, params: ProseParams,
     thin = [title for title, words in prose.section_words.items()
             if title not in missing and title not in listed
             and words < params.min_section_words]
-    fraction = params.sections_share * (4 - len(missing) - len(thin) - len(listed)) / 4
+    sections = len(prose.titles)
+    fraction = params.sections_share * (sections - len(missing) - len(thin) - len(listed)) \
+        / sections
     parts = []
     if missing:
         parts.append("missing or empty sections: " + ", ".join(f"'## {m}'" for m in missing))
@@ -365,8 +367,9 @@ def prose_score(criterion: Criterion, prose: Report, params: ProseParams,
         fraction += params.agreement_share * share
         parts += disagreements
     if not parts:
-        return scored(criterion, fraction, f"All four sections, {prose.words} words, and the "
-                                           "prose agrees with the claims.")
+        return scored(criterion, fraction, f"All {NUMBER_WORDS[sections]} sections, "
+                                           f"{prose.words} words, and the prose agrees with "
+                                           "the claims.")
     text = "; ".join(parts)
     return scored(criterion, fraction, text[0].upper() + text[1:] + ".")
 

@@ -74,10 +74,14 @@ def grade(
                 f"'{exercise}' is not an exercise; choose one of: {', '.join(known_exercises())}",
                 param_hint="--exercise")
         rubric = exercise_rubric(exercise)
-    from grader.rubric import is_probe_rubric
+    from grader.rubric import rubric_kind
 
-    if is_probe_rubric(rubric):
+    kind = rubric_kind(rubric)
+    if kind == "probe":
         _grade_probe(rubric, submission, format, out, force, released, learner)
+        return
+    if kind == "synthesis":
+        _grade_synthesis(rubric, submission, format, out, force, released)
         return
     from grader.feedback import feedback_dict, render_html, render_text
     from grader.grade import grade_submission, load_exercise
@@ -139,6 +143,25 @@ def _grade_probe(rubric: Path, submission: Path, format: Format, out: Path | Non
             check_output(out, force=force, protected=[*loaded.files, *_files_in(submission)])
         result = (probe_grade_of(loaded, submission, learner)[0] if learner
                   else grade_probe(loaded, submission))
+    except UnusableInput as error:
+        _refuse(error, format, out)
+    data = probe_feedback_dict(result, "released" if released else "formative")
+    _emit_feedback(data, format, out, render_probe_html, render_probe_text)
+
+
+def _grade_synthesis(rubric: Path, submission: Path, format: Format, out: Path | None,
+                     force: bool, released: bool) -> None:
+    """`grader grade` of a synthesis exercise (practice project 3)."""
+    from grader.probe_grade import probe_feedback_dict, render_probe_html, render_probe_text
+    from grader.synthesis_grade import grade_synthesis, load_synthesis_exercise
+
+    try:
+        if out is not None:
+            check_output(out, force=force, protected=[rubric, *_files_in(submission)])
+        loaded = load_synthesis_exercise(rubric)
+        if out is not None:
+            check_output(out, force=force, protected=[*loaded.files, *_files_in(submission)])
+        result = grade_synthesis(loaded, submission)
     except UnusableInput as error:
         _refuse(error, format, out)
     data = probe_feedback_dict(result, "released" if released else "formative")
@@ -214,14 +237,19 @@ def check(
     """Check that a submission is well-formed and complete (reads no answer key)."""
     from grader.check import CHECKABLE, check_submission
 
-    if exercise not in (*CHECKABLE, "red-team-probe"):
-        raise typer.BadParameter(f"choose one of: {', '.join(CHECKABLE)}, red-team-probe",
+    exercises = (*CHECKABLE, "red-team-probe", "cross-domain-synthesis")
+    if exercise not in exercises:
+        raise typer.BadParameter(f"choose one of: {', '.join(exercises)}",
                                  param_hint="--exercise")
     try:
         if exercise == "red-team-probe":  # only then: it needs scikit-learn and scipy
             from grader.probe_grade import check_probe
 
             result = check_probe(submission)
+        elif exercise == "cross-domain-synthesis":
+            from grader.synthesis_grade import check_synthesis
+
+            result = check_synthesis(submission)
         else:
             result = check_submission(submission)
     except UnusableInput as error:

@@ -33,7 +33,7 @@ from traitlets import Integer, Unicode
 
 from grader.answer_key import load_answer_key
 from grader.errors import docs_url
-from grader.rubric import REPO_ROOT, exercise_rubric, is_probe_rubric, load_rubric
+from grader.rubric import REPO_ROOT, exercise_rubric, load_rubric, rubric_kind
 
 SHINGLE = 8
 WORDS = re.compile(r"[a-z0-9]+")
@@ -163,7 +163,7 @@ class GuardFeedback(NbGraderPreprocessor):
         secrets = secret_shingles(rubric) - learner
         # A probe rubric has no answer key of labels: its mentor-only text is the registry's
         # tokens and the planted causes, which the passages above cover.
-        gold = {} if is_probe_rubric(rubric) else gold_labels(rubric)
+        gold = gold_labels(rubric) if rubric_kind(rubric) == "audit" else {}
         own = own_labels(folder)
         for index, cell in enumerate(nb.cells, start=1):
             text = cell_text(cell)

@@ -26,7 +26,7 @@ from traitlets import Unicode
 from grader.errors import NOT_SUBMITTED, UnusableInput
 from grader.grade import grade_submission, load_exercise
 from grader.restore_cells import METADATA_KEY, RESTORED, UNKNOWN, restored_note
-from grader.rubric import exercise_rubric, is_probe_rubric
+from grader.rubric import exercise_rubric, rubric_kind
 from grader.runs import Run, record_run
 from grader.scoring import Totals
 
@@ -105,7 +105,12 @@ class CleanProcessScores(NbGraderPreprocessor):
 def _grade(rubric: Path, folder: Path, student: str, run: Run) -> Totals:
     """The grade of `folder` under `rubric`: the red-team probe's (`kind: probe`, scored by
     `grader.probe_grade`) or the failure audit's; both give one `Score` per criterion."""
-    if is_probe_rubric(rubric):
+    kind = rubric_kind(rubric)
+    if kind == "synthesis":
+        from grader.synthesis_grade import grade_synthesis, load_synthesis_exercise
+
+        return grade_synthesis(load_synthesis_exercise(rubric), folder)
+    if kind == "probe":
         from grader.probe_grade import load_probe_exercise, probe_grade_of
 
         grade, note = probe_grade_of(load_probe_exercise(rubric), folder, student)

@@ -30,6 +30,8 @@ PACKS: dict[str, tuple[str, ...]] = {
     "failure-audit": ("datasets/support-chat", "datasets/taxonomy"),
     # The model under test is labkit.advisor; the codebook gives the root-cause layers.
     "red-team-probe": ("datasets/taxonomy",),
+    # The three products' native logs; the codebook gives the fixes' owner layers.
+    "cross-domain-synthesis": ("datasets/cross-product", "datasets/taxonomy"),
 }
 CODE = ("labkit", "grader")
 SKIP = ("__pycache__", ".pyc")

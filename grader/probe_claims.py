@@ -29,7 +29,7 @@ from grader.claims import (
 )
 from grader.errors import Problem, UnusableInput
 from grader.front_matter import FrontMatter, split_front_matter
-from grader.report import Report, normalise_text
+from grader.report import Report, normalise_text, split_sections
 from labkit.advisor_variant import POOL
 from labkit.codebook import Codebook
 
@@ -184,20 +184,7 @@ class ProbeProse(Report):
 
 def parse_probe_prose(text: str) -> ProbeProse:
     """Split the Markdown below the claims block into the four sections by their headings."""
-    names = {normalise_text(n): key for key, options in SECTIONS.items() for n in options}
-    sections: dict[str, list[str]] = {}
-    current = None
-    for line in text.splitlines():
-        heading = re.match(r"^#{1,4}\s+(.*)$", line)
-        if heading:
-            current = names.get(re.sub(r"^[\d.\s]+", "", normalise_text(heading.group(1)))
-                                .strip(" :"))
-            if current:
-                sections.setdefault(current, [])
-            continue
-        if current:
-            sections[current].append(line)
-    return ProbeProse(text, {k: "\n".join(v).strip() for k, v in sections.items()})
+    return ProbeProse(text, split_sections(text, SECTIONS))
 
 
 # Words that say which way a score moved, and phrases that deny any effect, for the check

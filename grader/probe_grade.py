@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import io
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from grader.claims import ReadClaims
 from grader.codebook_check import node_line
 from grader.errors import NOT_SUBMITTED, Problem, UnusableInput, fix_for, visible
 from grader.files import read_submitted
@@ -46,6 +48,7 @@ from grader.probe_scoring import (
     planted_review,
     recompute,
 )
+from grader.report import Report
 from grader.rubric import MAX_RUBRIC_CHARS, Criterion, is_probe_rubric  # noqa: F401
 from grader.scoring import Score, Totals
 from grader.written import MAX_REPORT_BYTES, WrittenWork
@@ -231,8 +234,11 @@ def _status(error: UnusableInput) -> tuple[str, str]:
     return status, f"{first.where}: {first.message} [{first.code}]{more}. {first.hint}"
 
 
-def read_report(path: Path, codebook: Codebook) -> WrittenWork:
-    """`report.md` as read: claims and prose, or why there is nothing to grade."""
+def read_report(path: Path, codebook: Codebook,
+                read: Callable[[str, str, Codebook], ReadClaims] = read_probe_claims,
+                parse: Callable[[str], Report] = parse_probe_prose) -> WrittenWork:
+    """A claims-and-prose file (`report.md` here, project 3's `memo.md` with its own `read`
+    and `parse`) as read: claims and prose, or why there is nothing to grade."""
     if not path.exists() and not path.is_symlink():
         return WrittenWork("not-submitted", f"No {path.name} was handed in.")
     try:
@@ -244,8 +250,8 @@ def read_report(path: Path, codebook: Codebook) -> WrittenWork:
                                       "UTF-8.")
     if not text.strip():
         return WrittenWork("not-submitted", f"{path.name} is empty.")
-    claims = read_probe_claims(text, path.name, codebook)
-    return WrittenWork("scored", "", claims, parse_probe_prose(claims.body))
+    claims = read(text, path.name, codebook)
+    return WrittenWork("scored", "", claims, parse(claims.body))
 
 
 def build_context(submission: Path, codebook: Codebook,

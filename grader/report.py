@@ -81,26 +81,25 @@ class Report:
         return len(WORD.findall(body))
 
 
-def section_key(heading: str) -> str | None:
-    """Which of the four sections a heading names, if any."""
-    name = re.sub(r"^[\d.\s]+", "", normalise_text(heading)).strip(" :")
-    for key, names in SECTION_NAMES.items():
-        if name in {normalise_text(n) for n in names}:
-            return key
-    return None
-
-
-def parse_report(text: str) -> Report:
-    """Split Markdown prose into the four sections by their `#`-headings."""
+def split_sections(text: str, names: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """The text under each `#`-heading that names a section of `names` (key -> accepted
+    headings, matched forgivingly: case, numbering, a trailing colon), by key."""
+    accepted = {normalise_text(n): key for key, options in names.items() for n in options}
     sections: dict[str, list[str]] = {}
     current: str | None = None
     for line in text.splitlines():
         heading = re.match(r"^#{1,4}\s+(.*)$", line)
         if heading:
-            current = section_key(heading.group(1))
+            current = accepted.get(re.sub(r"^[\d.\s]+", "", normalise_text(heading.group(1)))
+                                   .strip(" :"))
             if current:
                 sections.setdefault(current, [])
             continue
         if current:
             sections[current].append(line)
-    return Report(text, {k: "\n".join(v).strip() for k, v in sections.items()})
+    return {k: "\n".join(v).strip() for k, v in sections.items()}
+
+
+def parse_report(text: str) -> Report:
+    """Split Markdown prose into the four sections by their `#`-headings."""
+    return Report(text, split_sections(text, SECTION_NAMES))

@@ -160,11 +160,19 @@ def known_exercises() -> list[str]:
     return sorted(path.parent.name for path in SOLUTIONS_DIR.glob("*/rubric.yaml"))
 
 
-def is_probe_rubric(path: Path) -> bool:
-    """True when the rubric at `path` says `kind: probe` (the red-team probe's kind, graded by
-    `grader.probe_grade`); any unreadable rubric: False, and the ordinary loader reports it."""
+def rubric_kind(path: Path) -> str:
+    """What the rubric at `path` says its `kind` is: `probe` (the red-team probe, graded by
+    `grader.probe_grade`), `synthesis` (the cross-domain synthesis, `grader.synthesis_grade`)
+    or `audit` (the failure audit, the default); an unreadable rubric: `audit`, and the
+    ordinary loader reports it."""
     try:
         raw, _ = load_yaml_file(path, what="a rubric", max_chars=MAX_RUBRIC_CHARS)
     except (YamlProblem, OSError):
-        return False
-    return isinstance(raw, dict) and raw.get("kind") == "probe"
+        return "audit"
+    kind = raw.get("kind") if isinstance(raw, dict) else None
+    return kind if kind in ("probe", "synthesis") else "audit"
+
+
+def is_probe_rubric(path: Path) -> bool:
+    """True when the rubric at `path` says `kind: probe`."""
+    return rubric_kind(path) == "probe"

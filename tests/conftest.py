@@ -116,3 +116,26 @@ def listener():
     stop.set()
     thread.join()
     server.close()
+
+
+SYNTHESIS_HAND_IN = ("unified.jsonl", "rejects.csv", "clusters.csv", "memo.md")
+
+
+@pytest.fixture(scope="session")
+def synthesis_run(tmp_path_factory) -> tuple[Path, object]:
+    """Practice project 3's source notebook (solutions in place) run from top to bottom in
+    a copy of its folder: the folder, holding the four files it wrote, and the notebook."""
+    import shutil
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    source = ROOT / "exercises" / "source" / "cross-domain-synthesis"
+    folder = tmp_path_factory.mktemp("synthesis") / "cross-domain-synthesis"
+    shutil.copytree(source, folder)
+    for name in SYNTHESIS_HAND_IN:  # never grade files left in the source folder
+        (folder / name).unlink(missing_ok=True)
+    notebook = nbformat.read(folder / "cross-domain-synthesis.ipynb", as_version=4)
+    NotebookClient(notebook, timeout=300, kernel_name="python3",
+                   resources={"metadata": {"path": str(folder)}}).execute()
+    return folder, notebook

@@ -54,12 +54,13 @@ BATCH_TESTS = ROOT / "tests" / "test_batch.py"
 BATCH_ONLY = {
     "submission-changed": "test_a_submission_that_keeps_changing_is_reported",
 }
-# Problems of report.md's claims block (and of project 2's analysis.csv): `grader check` lists
-# them under a well-formed tags.csv (or design and log) and exits 0 with "not ready yet",
-# since they never stop the rest being graded.
+# Problems of report.md's claims block (and of project 2's analysis.csv, and of project 3's
+# files): `grader check` lists them under a well-formed tags.csv (or design and log) and exits
+# 0 with "not ready yet", since they never stop the rest being graded.
 REPORT_CODES = frozenset({"analysis-invalid", "claims-missing", "claims-syntax", "claims-invalid",
                           "claims-not-committed", "pointer-unresolved", "quote-not-found",
-                          "quote-not-bot"})
+                          "quote-not-bot", "unified-invalid", "rejects-invalid",
+                          "clusters-invalid", "unknown-record-id", "record-not-clustered"})
 
 HEADING = re.compile(r"^## (\S+)\s*$", re.M)
 EXAMPLE = re.compile(r"^```text\n(.*?)^```", re.M | re.S)

@@ -190,3 +190,25 @@ def test_the_probe_pack_holds_its_notebook_and_no_variants(tmp_path):
     assert learners and not [k for k, token in learners.items() if token in text]
     assert "### BEGIN SOLUTION" not in text
     assert "--exercise red-team-probe" in text  # the README's check command
+
+
+def test_the_synthesis_pack_holds_the_logs_and_no_answer_key(tmp_path):
+    """Project 3's pack: the three native logs with their datasheet, the notebook and
+    grader check; no gold file, no generator (it knows every planted record), no sample."""
+    pack = build_pack("cross-domain-synthesis", tmp_path)
+    root = "cross-domain-synthesis-learner-pack/"
+    with zipfile.ZipFile(pack) as archive:
+        names = set(archive.namelist())
+        text = "\n".join(archive.read(n).decode("utf-8", "replace") for n in names
+                         if n.endswith((".py", ".md", ".ipynb", ".yaml", ".txt", ".toml")))
+    for needed in ("cross-domain-synthesis/cross-domain-synthesis.ipynb",
+                   "datasets/cross-product/DATASHEET.md",
+                   "datasets/cross-product/search/answers.jsonl",
+                   "datasets/cross-product/codegen/forge_export.json",
+                   "datasets/cross-product/summaries/summaries.csv",
+                   "labkit/crossproduct.py", "grader/synthesis_grade.py"):
+        assert root + needed in names, needed
+    assert not [n for n in names if "solutions" in n or "gold" in n or "make_data" in n]
+    assert "### BEGIN SOLUTION" not in text
+    assert "hallucinated-specificity" not in text   # the answer key's name of the pattern
+    assert "--exercise cross-domain-synthesis" in text
