@@ -26,6 +26,7 @@ bench: env
 	$(UV) run --locked python bench/bench_advisor.py
 	$(UV) run --locked python bench/bench_probe_grade.py
 	$(UV) run --locked python bench/bench_batch.py
+	$(UV) run --locked python bench/bench_synthesis.py
 
 env: $(UV)
 	$(UV) sync --locked

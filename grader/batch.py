@@ -74,15 +74,16 @@ def grade_data(learner: Learner) -> tuple[dict[str, Any], str]:
     settings, exercise = WORKER["settings"], WORKER["exercise"]
     visibility = "released" if settings.released else "formative"
     if settings.kind == "probe":
-        from grader.probe_grade import probe_feedback_dict, probe_grade_of
+        from grader.grade_feedback import grade_feedback_dict
+        from grader.probe_grade import probe_grade_of
 
         grade, note = probe_grade_of(exercise, learner.folder, learner.id)
-        return probe_feedback_dict(grade, visibility), note
+        return grade_feedback_dict(grade, visibility), note
     if settings.kind == "synthesis":
-        from grader.probe_grade import probe_feedback_dict
+        from grader.grade_feedback import grade_feedback_dict
         from grader.synthesis_grade import grade_synthesis
 
-        return probe_feedback_dict(grade_synthesis(exercise, learner.folder), visibility), ""
+        return grade_feedback_dict(grade_synthesis(exercise, learner.folder), visibility), ""
     from grader.feedback import feedback_dict
     from grader.grade import grade_submission
 
@@ -94,9 +95,9 @@ def render_page(data: dict[str, Any]) -> str:
     if "error" in data:
         return error_page(data)
     if WORKER["settings"].kind in ("probe", "synthesis"):
-        from grader.probe_grade import render_probe_html
+        from grader.grade_feedback import render_grade_html
 
-        return render_probe_html(data)
+        return render_grade_html(data)
     from grader.feedback import render_html
 
     return render_html(data)

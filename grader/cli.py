@@ -126,14 +126,8 @@ def _grade_probe(rubric: Path, submission: Path, format: Format, out: Path | Non
                  force: bool, released: bool, learner: str) -> None:
     """`grader grade` of a probe exercise (practice project 2), of `learner`'s folder when
     one is named."""
-    from grader.probe_grade import (
-        grade_probe,
-        load_probe_exercise,
-        probe_feedback_dict,
-        probe_grade_of,
-        render_probe_html,
-        render_probe_text,
-    )
+    from grader.grade_feedback import grade_feedback_dict, render_grade_html, render_grade_text
+    from grader.probe_grade import grade_probe, load_probe_exercise, probe_grade_of
 
     try:
         if out is not None:
@@ -145,14 +139,14 @@ def _grade_probe(rubric: Path, submission: Path, format: Format, out: Path | Non
                   else grade_probe(loaded, submission))
     except UnusableInput as error:
         _refuse(error, format, out)
-    data = probe_feedback_dict(result, "released" if released else "formative")
-    _emit_feedback(data, format, out, render_probe_html, render_probe_text)
+    data = grade_feedback_dict(result, "released" if released else "formative")
+    _emit_feedback(data, format, out, render_grade_html, render_grade_text)
 
 
 def _grade_synthesis(rubric: Path, submission: Path, format: Format, out: Path | None,
                      force: bool, released: bool) -> None:
     """`grader grade` of a synthesis exercise (practice project 3)."""
-    from grader.probe_grade import probe_feedback_dict, render_probe_html, render_probe_text
+    from grader.grade_feedback import grade_feedback_dict, render_grade_html, render_grade_text
     from grader.synthesis_grade import grade_synthesis, load_synthesis_exercise
 
     try:
@@ -164,8 +158,8 @@ def _grade_synthesis(rubric: Path, submission: Path, format: Format, out: Path |
         result = grade_synthesis(loaded, submission)
     except UnusableInput as error:
         _refuse(error, format, out)
-    data = probe_feedback_dict(result, "released" if released else "formative")
-    _emit_feedback(data, format, out, render_probe_html, render_probe_text)
+    data = grade_feedback_dict(result, "released" if released else "formative")
+    _emit_feedback(data, format, out, render_grade_html, render_grade_text)
 
 
 def graded_files(exercise: Exercise, rubric_path: Path, submission: Path) -> list[Path]:

@@ -15,7 +15,7 @@ import stat
 from pathlib import Path
 from typing import BinaryIO
 
-from grader.errors import Problem, UnusableInput
+from grader.errors import NOT_SUBMITTED, Problem, UnusableInput
 
 
 def read_submitted(path: Path, limit: int) -> bytes:
@@ -74,3 +74,21 @@ def _open(path: Path, extra_flags: int) -> BinaryIO:
 
 def _problem(code: str, file: str, message: str, hint: str) -> UnusableInput:
     return UnusableInput([Problem(code, file, message, None, hint)])
+
+
+def status_of(error: UnusableInput) -> tuple[str, str]:
+    """The status a file's problems give the criteria that rest on it (`not-submitted` or
+    `invalid`), and the first problem as a sentence."""
+    first = error.problems[0]
+    status = "not-submitted" if first.code in NOT_SUBMITTED else "invalid"
+    more = f" (and {len(error.problems) - 1} more)" if len(error.problems) > 1 else ""
+    return status, f"{first.where}: {first.message} [{first.code}]{more}. {first.hint}"
+
+
+def present(folder: Path, name: str) -> Path:
+    """`folder / name`, or `file-missing` when there is no such entry."""
+    path = folder / name
+    if path.exists() or path.is_symlink():
+        return path
+    raise UnusableInput([Problem("file-missing", str(folder), f"no {name} here", None,
+                                 f"save it as {name} in this folder.")])

@@ -14,19 +14,17 @@ every criterion; a file that is missing or unusable makes the criteria that rest
 
 from __future__ import annotations
 
-import io
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from grader.claims import ReadClaims
 from grader.codebook_check import node_line
-from grader.errors import NOT_SUBMITTED, Problem, UnusableInput, fix_for, visible
-from grader.files import read_submitted
+from grader.errors import Problem, UnusableInput, fix_for, visible
+from grader.files import present as _present
+from grader.files import status_of as _status
 from grader.grade import blank_terms
 from grader.probe_analysis import ANALYSIS_FILE, load_analysis
 from grader.probe_claims import parse_probe_prose, prose_agreement, read_probe_claims
@@ -48,10 +46,9 @@ from grader.probe_scoring import (
     planted_review,
     recompute,
 )
-from grader.report import Report
 from grader.rubric import MAX_RUBRIC_CHARS, Criterion, is_probe_rubric  # noqa: F401
 from grader.scoring import Score, Totals
-from grader.written import MAX_REPORT_BYTES, WrittenWork
+from grader.written import WrittenWork, read_claims_file
 from labkit.advisor_variant import (
     COURSE_VARIANT,
     AdvisorVariant,
@@ -227,31 +224,9 @@ class ProbeGrade(Totals):
     review: list[dict[str, object]] = field(default_factory=list)  # released feedback only
 
 
-def _status(error: UnusableInput) -> tuple[str, str]:
-    first = error.problems[0]
-    status = "not-submitted" if first.code in NOT_SUBMITTED else "invalid"
-    more = f" (and {len(error.problems) - 1} more)" if len(error.problems) > 1 else ""
-    return status, f"{first.where}: {first.message} [{first.code}]{more}. {first.hint}"
-
-
-def read_report(path: Path, codebook: Codebook,
-                read: Callable[[str, str, Codebook], ReadClaims] = read_probe_claims,
-                parse: Callable[[str], Report] = parse_probe_prose) -> WrittenWork:
-    """A claims-and-prose file (`report.md` here, project 3's `memo.md` with its own `read`
-    and `parse`) as read: claims and prose, or why there is nothing to grade."""
-    if not path.exists() and not path.is_symlink():
-        return WrittenWork("not-submitted", f"No {path.name} was handed in.")
-    try:
-        text = read_submitted(path, MAX_REPORT_BYTES).decode("utf-8-sig")
-    except UnusableInput as error:
-        return WrittenWork("invalid", _status(error)[1])
-    except UnicodeDecodeError:
-        return WrittenWork("invalid", f"{path.name} is not UTF-8 text [encoding]: save it as "
-                                      "UTF-8.")
-    if not text.strip():
-        return WrittenWork("not-submitted", f"{path.name} is empty.")
-    claims = read(text, path.name, codebook)
-    return WrittenWork("scored", "", claims, parse(claims.body))
+def read_report(path: Path, codebook: Codebook) -> WrittenWork:
+    """`report.md` as read: claims and prose, or why there is nothing to grade."""
+    return read_claims_file(path, codebook, read_probe_claims, parse_probe_prose)
 
 
 def build_context(submission: Path, codebook: Codebook,
@@ -300,14 +275,6 @@ def build_context(submission: Path, codebook: Codebook,
             context.analysis_problems = error.problems
             problems += error.problems
     return context
-
-
-def _present(folder: Path, name: str) -> Path:
-    path = folder / name
-    if path.exists() or path.is_symlink():
-        return path
-    raise UnusableInput([Problem("file-missing", str(folder), f"no {name} here", None,
-                                 f"save it as {name} in this folder.")])
 
 
 def grade_probe(exercise: ProbeExercise, submission: Path) -> ProbeGrade:
@@ -360,79 +327,6 @@ def probe_grade_of(exercise: ProbeExercise, folder: Path, student: str
             f"'{grade.learner}', not of '{owner}'")
     return replace(restricted, scores=scores), note
 
-
-def probe_feedback_dict(grade: ProbeGrade, visibility: str = "formative") -> dict[str, object]:
-    """The feedback as plain data (what `--format json` prints). `released` adds `review`:
-    the planted sensitivities of the learner's variant and which hypothesis named each."""
-    data: dict[str, object] = {
-        "exercise": grade.rubric.exercise,
-        "visibility": visibility,
-        "score": grade.score,
-        "max_score": grade.max_score,
-        "pending_points": grade.pending_points,
-        "criteria": [{"id": s.criterion, "score": s.points, "max_score": s.max_points,
-                      "status": s.status, "feedback": s.explanation} for s in grade.scores],
-        "problems": [p.as_dict() for p in grade.problems],
-    }
-    if visibility == "released":
-        data["review"] = grade.review
-    return data
-
-
-def review_lines(data: dict) -> list[str]:
-    """The released review as sentences: each planted sensitivity and how it was found."""
-    lines = []
-    for r in data.get("review", []):
-        how = {"hit": "named right", "partial": "named by kind only"}.get(r["found"], "missed")
-        by = f" by hypotheses[{r['hypothesis']}]" if r["hypothesis"] else ""
-        lines.append(f"planted: {r['kind']} '{r['value']}' ({r['effect']}): {how}{by}")
-    return lines
-
-
-def render_probe_text(data: dict, width: int = 100) -> str:
-    """A terminal report: the scores and every coded problem."""
-    from rich.console import Console
-    from rich.markup import escape
-    from rich.table import Table
-
-    from grader.feedback import points_text
-
-    console = Console(file=io.StringIO(), width=width, color_system=None, highlight=False)
-    pending = (f", {data['pending_points']:g} pending a mentor's grade"
-               if data["pending_points"] else "")
-    console.print(f"{data['exercise']}: {data['score']:g} / {data['max_score']:g} points"
-                  f"{pending} ({data['visibility']} feedback)")
-    table = Table("criterion", "points", "status", "feedback", show_lines=True)
-    for c in data["criteria"]:
-        table.add_row(c["id"], points_text(c), c["status"], escape(c["feedback"]))
-    console.print(table)
-    for p in data["problems"][:25]:
-        where = f"{p['file']} line {p['line']}" if p["line"] else p["file"]
-        console.print(f"{where}: {p['message']} [{p['code']}]", soft_wrap=True,
-                      markup=False)
-    for line in review_lines(data):
-        console.print(line, soft_wrap=True, markup=False)
-    return console.file.getvalue()
-
-
-def render_probe_html(data: dict) -> str:
-    """A self-contained HTML page of the scores (escaped; no external requests)."""
-    from jinja2 import Environment
-
-    from grader.feedback import points_text
-
-    template = Environment(autoescape=True).from_string(
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{{ d.exercise }}"
-        "</title></head><body><h1>{{ d.exercise }}: {{ d.score }} / {{ d.max_score }}</h1>"
-        "<table><tr><th>criterion</th><th>points</th><th>status</th><th>feedback</th></tr>"
-        "{% for c in d.criteria %}<tr><td>{{ c.id }}</td><td>{{ pt(c) }}</td>"
-        "<td>{{ c.status }}</td><td>{{ c.feedback }}</td></tr>{% endfor %}</table>"
-        "{% if d.problems %}<h2>Problems</h2><ul>{% for p in d.problems %}<li>{{ p.file }}"
-        "{% if p.line %} line {{ p.line }}{% endif %}: {{ p.message }} [{{ p.code }}]</li>"
-        "{% endfor %}</ul>{% endif %}{% if review %}<h2>What your model variant was built "
-        "with</h2><ul>{% for r in review %}<li>{{ r }}</li>{% endfor %}</ul>{% endif %}"
-        "</body></html>")
-    return template.render(d=data, pt=points_text, review=review_lines(data))
 
 
 # --- grader check ---------------------------------------------------------------------------

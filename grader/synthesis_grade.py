@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from grader.codebook_check import node_line
 from grader.errors import Problem, UnusableInput, fix_for
-from grader.probe_grade import _present, _status, read_report
+from grader.files import present, status_of
 from grader.rubric import MAX_RUBRIC_CHARS, Criterion
 from grader.scoring import Score, Totals
 from grader.synthesis_claims import (
@@ -37,6 +37,7 @@ from grader.synthesis_scoring import (
     SynthesisParams,
     load_gold,
 )
+from grader.written import read_claims_file
 from labkit.codebook import Codebook, load_codebook
 from labkit.crossproduct import PRODUCTS, REJECTS_FILE, UNIFIED_FILE, load_native
 from labkit.safe_yaml import YamlProblem, load_yaml_file
@@ -162,9 +163,9 @@ def build_synthesis_context(submission: Path, codebook: Codebook, gold: Gold | N
 
     def attempt(name: str, load: Callable[[Path], object]) -> object:
         try:
-            return load(_present(submission, name))
+            return load(present(submission, name))
         except UnusableInput as error:
-            status[name] = _status(error)
+            status[name] = status_of(error)
             problems.extend(error.problems)
             return None
 
@@ -176,7 +177,8 @@ def build_synthesis_context(submission: Path, codebook: Codebook, gold: Gold | N
                           f"read without the records: {status[UNIFIED_FILE][1]}"))
     else:
         clusters = attempt(CLUSTERS_FILE, lambda path: load_clusters(path, ids))
-    written = read_report(submission / MEMO_FILE, codebook, read_memo_claims, parse_memo_prose)
+    written = read_claims_file(submission / MEMO_FILE, codebook, read_memo_claims,
+                               parse_memo_prose)
     if written.status != "scored":
         status[MEMO_FILE] = (written.status, written.problem)
     elif written.claims.claims is None:
@@ -194,7 +196,28 @@ def grade_synthesis(exercise: SynthesisExercise, submission: Path) -> SynthesisG
     context = build_synthesis_context(submission, exercise.codebook, exercise.gold)
     context.settings = exercise.rubric.synthesis
     scores = [SYNTHESIS_SCORERS[c.scorer][0](context, c) for c in exercise.rubric.criteria]
-    return SynthesisGrade(exercise.rubric, scores, context.problems)
+    return SynthesisGrade(exercise.rubric, scores, context.problems,
+                          review=reference_review(exercise.gold))
+
+
+def reference_review(gold: Gold) -> list[dict[str, object]]:
+    """What the reference found, product by product, for released feedback only: the shared
+    pattern's count and rate, its rate with thin and rich evidence, and the business signal
+    among its records and the others."""
+    from grader.synthesis_scoring import true_figures
+
+    lines = []
+    for product in PRODUCTS:
+        records = [r for r in gold.of(product) if not r.rejected]
+        pattern = sum(r.code == gold.pattern for r in records)
+        true = true_figures(gold, product)
+        lines.append({"line": (
+            f"{product}: the reference finds the shared pattern in {pattern} of "
+            f"{len(records)} records ({true['prevalence']:.1%}); {true['thin']:.1%} with thin "
+            f"evidence, {true['rich']:.1%} with rich; the business signal in "
+            f"{true['pattern_rate']:.1%} of its records and {true['other_rate']:.1%} of the "
+            "others")})
+    return lines
 
 
 # --- grader check -------------------------------------------------------------------------

@@ -4,10 +4,11 @@ The gold file (`solutions/cross-domain-synthesis/gold.csv`) says, for every nati
 whether a correct adapter converts or rejects it, its gold code, whether its evidence is
 thin, whether its business signal fired, its time in UTC and its evidence ids. Scores come
 from what the learner commits to: the accounting of every native record, the fields of a
-hidden sample of records, the clusters' codes against the gold codes (ARI and NMI from
-scikit-learn) and the shared pattern's records, and the memo's claims, each figure
-recomputed from the learner's own files and then set against the truth. Explanations speak
-of counts, products and fields, never of a particular record's gold code.
+hidden sample of records, the clusters' codes against the gold codes (ARI and NMI, as
+scikit-learn computes them: `grader.cluster_metrics`) and the shared pattern's records,
+and the memo's claims, each figure recomputed from the learner's own files and then set
+against the truth. Explanations speak of counts, products and fields, never of a
+particular record's gold code.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from pathlib import Path
 from pydantic import Field
 
 from grader.claim_scoring import MentorParams, ProseParams, mentor_graded, prose_score
+from grader.cluster_metrics import adjusted_rand_index, normalized_mutual_information
 from grader.errors import Problem
 from grader.rubric import Criterion
 from grader.scoring import Params, Score, scored
@@ -241,8 +243,6 @@ def _aligned(context: SynthesisContext) -> tuple[list[str], list[str], list[str]
 def cluster_agreement(context: SynthesisContext, criterion: Criterion) -> Score:
     """The codes of `clusters.csv` against the gold codes: the mean of the adjusted Rand
     index and normalised mutual information, scaled between the rubric's floor and full."""
-    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
-
     if (unusable := context.unusable(criterion, "unified.jsonl", "clusters.csv")):
         return unusable
     params = AgreementParams(**criterion.params)
@@ -250,16 +250,16 @@ def cluster_agreement(context: SynthesisContext, criterion: Criterion) -> Score:
     if len(ids) < 2:
         return scored(criterion, 0, "Fewer than two records of clusters.csv are records of "
                       "the data: nothing to compare.", "invalid")
-    ari, nmi = adjusted_rand_score(gold, mine), normalized_mutual_info_score(gold, mine)
+    ari, nmi = adjusted_rand_index(gold, mine), normalized_mutual_information(gold, mine)
     # The same over the records the reference counts as failures: a coding that lumps the
     # failures together scores well over all records, where good records dominate the pairs.
     failed = [(g, m) for g, m in zip(gold, mine, strict=True) if g != context.gold.no_failure]
     fail_gold, fail_mine = [g for g, _ in failed], [m for _, m in failed]
-    fail_ari = adjusted_rand_score(fail_gold, fail_mine) if failed else 0.0
-    fail_nmi = normalized_mutual_info_score(fail_gold, fail_mine) if failed else 0.0
+    fail_ari = adjusted_rand_index(fail_gold, fail_mine) if failed else 0.0
+    fail_nmi = normalized_mutual_information(fail_gold, fail_mine) if failed else 0.0
     mean = (ari + nmi + fail_ari + fail_nmi) / 4
     raw = [context.clusters.cluster[i] for i in ids]
-    raw_ari = adjusted_rand_score(gold, raw)
+    raw_ari = adjusted_rand_index(gold, raw)
     fraction = (mean - params.floor) / (params.full - params.floor)
     return scored(criterion, fraction, f"Your {len(set(mine))} codes against the reference's "
                   f"over {len(ids)} records: adjusted Rand index {ari:.2f}, normalised mutual "
@@ -325,7 +325,9 @@ def own_figures(context: SynthesisContext, product: str) -> dict[str, float]:
             "rich": share(rich, lambda r: codes.get(r.record_id) == code)}
 
 
-def _true_figures(gold: Gold, product: str) -> dict[str, float]:
+def true_figures(gold: Gold, product: str) -> dict[str, float]:
+    """The reference's figures of one product: the pattern's prevalence, the signal's rate
+    among its records and the others, and its rate with thin and with rich evidence."""
     records = [r for r in gold.of(product) if not r.rejected]
 
     def share(group: list[GoldRecord], test: Callable[[GoldRecord], bool]) -> float:
@@ -352,7 +354,7 @@ def _figures_score(context: SynthesisContext, criterion: Criterion, block: str,
         claimed = getattr(getattr(context.claims, block), product)
         own = own_figures(context, product)
         own["prevalence"] = own["pattern"] / own["records"] if own["records"] else 0.0
-        true = _true_figures(context.gold, product)
+        true = true_figures(context.gold, product)
         backed = all(abs(getattr(claimed, n) - own[n]) <= context.settings.own_tolerance
                      for n in names)
         compared = ("prevalence",) if block == "prevalence" else names

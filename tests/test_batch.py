@@ -22,7 +22,8 @@ from grader.cohort import content_hash, file_stem
 from grader.errors import UnusableInput
 from grader.feedback import feedback_dict
 from grader.grade import grade_submission
-from grader.probe_grade import grade_probe, load_probe_exercise, probe_feedback_dict
+from grader.grade_feedback import grade_feedback_dict
+from grader.probe_grade import grade_probe, load_probe_exercise
 from grader.rubric import exercise_rubric
 from tests.conftest import DEMOS, ROOT
 from tests.test_error_catalogue import in_process
@@ -168,7 +169,7 @@ def test_the_probe_cohort_holds_each_log_to_its_learners_variant(tmp_path):
     assert "log-not-genuine" in result.notes["alex"] and set(result.notes) == {"alex"}
     exercise = load_probe_exercise(rubric)
     for learner in ("sam", "priya"):
-        expected = probe_feedback_dict(grade_probe(exercise, folders[learner]))
+        expected = grade_feedback_dict(grade_probe(exercise, folders[learner]))
         assert json.loads((tmp_path / "out" / "feedback" / f"{learner}.json").read_text()) \
             == expected
     scores = {row["learner"]: row for row in rows(tmp_path / "out" / "scores.csv")}

@@ -98,6 +98,10 @@ def test_the_cli_grades_and_checks(synthesis_run):
     html = run_grader("grade", "--exercise", EXERCISE, "--submission", folder,
                       "--format", "html")
     assert html.returncode == 0 and html.stdout.startswith("<!doctype html>")
+    assert "reference finds" not in done.stdout + html.stdout   # formative: no reference
+    released = run_grader("grade", "--exercise", EXERCISE, "--submission", folder,
+                          "--released")
+    assert released.stdout.count("the reference finds the shared pattern in") == 3
 
 
 def test_feedback_names_no_gold_code(exercise, hand_in):
@@ -303,3 +307,28 @@ def test_a_misspelt_rubric_parameter_is_refused(tmp_path):
     assert done.returncode == 2 and "[rubric-invalid]" in done.stderr
     assert "full_f" in done.stderr and "Traceback" not in done.stderr
     assert os.path.getsize(spoiled) > 0
+
+
+def test_the_agreement_indices_are_scikit_learns():
+    """`grader.cluster_metrics` computes what scikit-learn does (it is written out only to
+    keep cold grading fast), on random groupings, near-copies and the edge cases."""
+    import numpy as np
+    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
+    from grader.cluster_metrics import adjusted_rand_index, normalized_mutual_information
+
+    rng = np.random.default_rng(0)
+    cases = [([], []), (["a"], ["b"]), (["a", "a"], ["b", "b"]), (["a", "b"], ["c", "d"]),
+             (["a", "b", "c"], ["x", "x", "x"])]
+    for trial in range(200):
+        k, m = rng.integers(1, 9, 2), int(rng.integers(1, 80))
+        x = [f"g{v}" for v in rng.integers(0, k[0], m)]
+        y = [f"h{v}" for v in rng.integers(0, k[1], m)]
+        if trial % 3 == 0:   # mostly the same grouping, renamed
+            y = [f"r-{a}" if keep else b for a, b, keep in zip(x, y, rng.random(m) < 0.8,
+                                                               strict=True)]
+        cases.append((x, y))
+    for x, y in cases:
+        assert adjusted_rand_index(x, y) == pytest.approx(adjusted_rand_score(x, y), abs=1e-9)
+        assert normalized_mutual_information(x, y) == pytest.approx(
+            normalized_mutual_info_score(x, y), abs=1e-9)
