@@ -260,13 +260,17 @@ def export(
     force: Annotated[bool, typer.Option(help=FORCE_HELP)] = False,
     wait: Annotated[float, typer.Option(
         min=0, help="Seconds to wait for a gradebook that nbgrader is writing.")] = 10.0,
+    long: Annotated[bool, typer.Option(
+        "--long", help="One row per learner and criterion, with every field nbgrader keeps "
+                       "(default: one row per learner, a column per criterion).")] = False,
 ) -> None:
     """Export per-criterion scores (with mentors' overrides) from an nbgrader gradebook."""
-    from grader.export import gradebook_rows, to_csv
+    from grader.export import gradebook_rows, to_csv, to_wide_csv
 
     if out is not None:
         check_output(out, force=force, protected=[db])
-    _emit(to_csv(gradebook_rows(db, wait=wait)), out)
+    rows = gradebook_rows(db, wait=wait)
+    _emit(to_csv(rows) if long else to_wide_csv(rows), out)
 
 
 @app.command()

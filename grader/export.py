@@ -1,5 +1,10 @@
 """`grader export`: per-criterion scores from an nbgrader gradebook, which `nbgrader export`
-does not give (it exports one total per assignment)."""
+does not give (it exports one total per assignment).
+
+Two shapes: wide (the default), one row per learner and assignment with the total, what is
+pending, the mentors' overrides and each criterion's score and status; and long
+(`--long`), one row per learner, assignment and criterion with every field nbgrader keeps.
+"""
 
 from __future__ import annotations
 
@@ -158,4 +163,56 @@ def to_csv(rows: list[dict[str, object]]) -> str:
     writer = csv.DictWriter(out, COLUMNS, lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
+    return out.getvalue()
+
+
+WIDE_START = ["assignment", "student", "total", "max_score", "pending_points",
+              "pending_criteria", "overrides", "sandbox", "run_outcome", "run_notes"]
+
+
+def _number(value: object) -> str:
+    return "" if value in ("", None) else format(float(value), ".10g")
+
+
+def wide_rows(rows: list[dict[str, object]]) -> tuple[list[str], list[dict[str, object]]]:
+    """The long rows as one row per learner and assignment: the total (nbgrader's scores,
+    overrides and extra credit included; a pending criterion adds nothing), the points and
+    criteria still pending a mentor, each override (`criterion auto -> manual`), and per
+    criterion its score and `<criterion>.status`. Criteria are the columns in the order they
+    first appear (an assignment's criteria together)."""
+    criteria = list(dict.fromkeys(str(r["criterion"]) for r in rows))
+    columns = WIDE_START + [name for c in criteria for name in (c, f"{c}.status")]
+    wide: dict[tuple[str, str], dict[str, object]] = {}
+    for r in rows:
+        row = wide.setdefault((str(r["assignment"]), str(r["student"])), {
+            "assignment": r["assignment"], "student": r["student"], "total": 0.0,
+            "max_score": 0.0, "pending_points": 0.0, "pending_criteria": [], "overrides": [],
+            "sandbox": r["sandbox"], "run_outcome": r["run_outcome"],
+            "run_notes": r["run_notes"]})
+        criterion = str(r["criterion"])
+        row[criterion], row[f"{criterion}.status"] = _number(r["score"]), r["status"]
+        row["total"] += float(r["score"] or 0)
+        row["max_score"] += float(r["max_score"] or 0)
+        if r["status"] == "pending":
+            row["pending_points"] += float(r["max_score"] or 0)
+            row["pending_criteria"].append(criterion)
+        if r["manual_score"] is not None and r["auto_score"] is not None \
+                and r["manual_score"] != r["auto_score"]:
+            row["overrides"].append(f"{criterion} {_number(r['auto_score'])} -> "
+                                    f"{_number(r['manual_score'])}")
+    for row in wide.values():
+        for name in ("total", "max_score", "pending_points"):
+            row[name] = _number(round(row[name], 6))
+        row["pending_criteria"] = "; ".join(row["pending_criteria"])
+        row["overrides"] = "; ".join(row["overrides"])
+    return columns, [wide[key] for key in sorted(wide)]
+
+
+def to_wide_csv(rows: list[dict[str, object]]) -> str:
+    """The rows as the wide CSV (see `wide_rows`)."""
+    columns, table = wide_rows(rows)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(table)
     return out.getvalue()

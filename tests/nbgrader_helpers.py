@@ -93,8 +93,9 @@ def outputs_text(c) -> str:
 
 
 def export(course: Path) -> list[dict]:
-    """The rows of `grader export` of the course's gradebook."""
-    done = subprocess.run([str(BIN / "grader"), "export", "--db", str(course / "gradebook.db")],
+    """The rows of `grader export --long` of the course's gradebook."""
+    done = subprocess.run([str(BIN / "grader"), "export", "--long", "--db",
+                           str(course / "gradebook.db")],
                           capture_output=True, text=True, check=True)
     return list(csv.DictReader(io.StringIO(done.stdout)))
 
