@@ -309,11 +309,13 @@ def todo(out: Path, learners: list[Learner], entries: dict[str, dict[str, Any]]
 
 
 def run_batch(rubric: Path, cohort: Path, out: Path, *, workers: int | None = None,
-              released: bool = False, force: bool = False, quiet: bool = True) -> BatchResult:
-    """Grade every learner of `cohort` into `out` and rebuild its tables. Raises
-    `UnusableInput` when nothing can be graded (an unusable rubric, no learners, `out`
-    refused, a result that cannot be written); a learner whose submission cannot be graded
-    is a row of `failures.csv`."""
+              released: bool = False, force: bool = False, quiet: bool = True,
+              scheduler: str | None = None) -> BatchResult:
+    """Grade every learner of `cohort` into `out` and rebuild its tables, in a local pool
+    of `workers` processes or, given a Dask `scheduler` address, on that cluster
+    (`grader.batch_dask`). Raises `UnusableInput` when nothing can be graded (an unusable
+    rubric, no learners, `out` refused, a result that cannot be written, no scheduler at
+    the address); a learner whose submission cannot be graded is a row of `failures.csv`."""
     from grader.rubric import rubric_kind
 
     kind, cohort = rubric_kind(rubric), cohort.absolute()  # paths in messages: whole
@@ -321,6 +323,10 @@ def run_batch(rubric: Path, cohort: Path, out: Path, *, workers: int | None = No
     name = exercise.rubric.exercise
     layout = "nbgrader" if is_nbgrader_layout(cohort, name) else "folders"
     learners, clashes = find_learners(cohort, name)  # before `out` is made
+    if scheduler:
+        from grader.batch_dask import check_scheduler
+
+        check_scheduler(scheduler)
     prepare_outdir(out, cohort, force)
     key = grading_key(exercise_files(exercise, rubric), released)
     with locked(out):
@@ -338,8 +344,13 @@ def run_batch(rubric: Path, cohort: Path, out: Path, *, workers: int | None = No
                 return ledger.add(outcome)
 
             try:
-                run_tasks(tasks, Settings(rubric.resolve(), kind, out, released), count,
-                          record)
+                settings = Settings(rubric.resolve(), kind, out.absolute(), released)
+                if scheduler:
+                    from grader.batch_dask import run_on_cluster
+
+                    run_on_cluster(tasks, settings, scheduler, record)
+                else:
+                    run_tasks(tasks, settings, count, record)
                 if not ledger.stopped:
                     failures = ledger.finish([c.id for c in exercise.rubric.criteria], clashes)
             except OutputFailed as error:

@@ -197,6 +197,9 @@ def grade_batch(
     force: Annotated[bool, typer.Option(
         help="Regrade every learner, and write into a folder that holds other files.")] = False,
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+    scheduler: Annotated[str, typer.Option(
+        help="A Dask scheduler's address (tcp://host:8786): grade on that cluster instead of "
+             "this machine's cores; its workers must see the same paths.")] = "",
 ) -> None:
     """Grade every learner of a cohort, in parallel; a rerun resumes where it stopped."""
     from grader.batch import problem_lines, run_batch
@@ -209,7 +212,7 @@ def grade_batch(
                 f"{', '.join(known_exercises()) or '(none here)'}", param_hint="--exercise")
         rubric = exercise_rubric(exercise)
     result = run_batch(rubric, cohort, out, workers=workers or None, released=released,
-                       force=force, quiet=quiet)
+                       force=force, quiet=quiet, scheduler=scheduler or None)
     for line in problem_lines(result):
         typer.echo(line, err=True)
     failed = len({row["learner"] for row in result.failures})
@@ -361,3 +364,52 @@ def main() -> None:
                    "(set GRADER_DEBUG=1 for the traceback).", err=True)
         sys.exit(1)
     sys.exit(status if isinstance(status, int) else 0)
+
+
+@app.command("cohort-report")
+def cohort_report(
+    cohort: Annotated[Path, typer.Option(
+        help="The learners' folders: nbgrader's submitted/ (<learner>/<exercise>/) or one "
+             "folder per learner.")],
+    out: Annotated[Path, typer.Option(help="Folder for report.html and report.json.")],
+    exercise: Annotated[str, typer.Option(help="Exercise id, e.g. failure-audit.")] = "",
+    rubric: Annotated[Path | None, typer.Option(
+        help="A rubric YAML of your own (its answer key and codebook beside it).")] = None,
+    min_share: Annotated[float, typer.Option(
+        min=0.5, max=1, help="Possible key error: the share of graded learners who agree on "
+                             "one label the key does not accept.")] = 0.6,
+    min_learners: Annotated[int, typer.Option(
+        min=1, help="Possible key error: the fewest learners who must agree.")] = 5,
+    pass_share: Annotated[float, typer.Option(
+        min=0, max=1, help="A criterion counts as passed with this share of its points.")] = 0.5,
+    force: Annotated[bool, typer.Option(help="Replace a report already in --out.")] = False,
+) -> None:
+    """Sum up a cohort of a tags exercise: scores, hard criteria and logs, possible key
+    errors, confused pairs, agreement between learners (report.html and report.json)."""
+    from grader.cohort_report import Options, build_report, prepare_out, write_report
+    from grader.errors import visible
+    from grader.rubric import exercise_rubric, known_exercises
+
+    if rubric is None:
+        if exercise not in known_exercises():
+            raise typer.BadParameter(
+                f"'{exercise}' is not an exercise; choose one of: "
+                f"{', '.join(known_exercises()) or '(none here)'}", param_hint="--exercise")
+        rubric = exercise_rubric(exercise)
+    cohort = cohort.absolute()  # paths in messages: whole
+    if cohort.is_dir():  # before any work; a missing cohort is reported as such
+        prepare_out(out, cohort, force, create=False)
+    report = build_report(rubric, cohort, Options(min_share, min_learners, pass_share))
+    prepare_out(out, cohort, force)
+    write_report(report, out)
+    typer.echo(f"{report.exercise}: {report.learners} learners ({report.layout} layout): "
+               f"{report.graded} graded, {len(report.unusable)} not graded")
+    for flag in report.possible_key_errors:
+        typer.echo(f"possible key error: {flag.log_id}: {flag.learners} learners "
+                   f"({flag.share:.0%}) gave {flag.cohort_label}; the key accepts "
+                   f"{', '.join(flag.key_labels)}")
+    for learner in report.unusable:
+        first = learner.problems[0]
+        typer.echo(visible(f"not graded: {learner.learner}: {first['file']}: "
+                           f"{first['message']} [{first['code']}]", one_line=True), err=True)
+    typer.echo(f"report in {out}: report.html, report.json")

@@ -52,6 +52,7 @@ ERROR_CODES: dict[str, str] = {
     "unknown-record-id": "a record id of clusters.csv is not a record of unified.jsonl",
     "record-not-clustered": "a record of unified.jsonl has no row in clusters.csv",
     "cohort-empty": "the cohort folder holds no learner's submission",
+    "scheduler-unreachable": "no Dask scheduler answers at the --scheduler address",
     "learner-id-clash": "two learners' folder names differ only in case",
     "submission-changed": "a submission kept changing while it was graded",
 }

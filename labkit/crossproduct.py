@@ -57,9 +57,9 @@ class FailureRecord(BaseModel):
 
     `record_id` is `<product>:<native id>`, unique across products. `occurred_at` must carry
     a time zone and is stored in UTC. `note` is the reviewer's words (None when nobody
-    reviewed it), `signal` the product's business signal (search: a thumbs-down; codegen:
-    the change was reverted; summarisation: a customer escalated). `native` is the original
-    record, every field, untouched.
+    reviewed it or the note is empty), `signal` the product's business signal (search: a
+    thumbs-down; codegen: the change was reverted; summarisation: a customer escalated).
+    `native` is the original record, every field, untouched.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -96,7 +96,8 @@ class FailureRecord(BaseModel):
 class Native:
     """A product's record as it was logged, and where: its 1-based position in the file
     (search: the line; codegen: the turn, counted in export order; summarisation: the row
-    after the header)."""
+    after the header). A Forge turn carries its session's fields too (`session_id`,
+    `engineer`, `repo`), since the export nests turns in sessions."""
 
     product: Product
     position: int
