@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import (
     BaseModel,
@@ -281,6 +281,54 @@ def not_committed(file: str, block: FrontMatter, path: tuple[str | int, ...], va
                    f"{one} is asked", block.line_of(path), "commit to the one your evidence "
                    "supports best; explain the others in the prose if you must.",
                    field_path(path))
+
+
+# A path into a claims block where one value is asked, and what a single value is there
+# (None: any text); `read_claims_block` refuses several values, or a list of one, there.
+OneValue = tuple[tuple[str | int, ...], Callable[[str], bool] | None]
+
+
+def _at(data: object, path: tuple[str | int, ...]) -> object:
+    for part in path:
+        data = (data.get(part) if isinstance(data, dict) else
+                data[part] if isinstance(data, list) and isinstance(part, int)
+                and part < len(data) else None)
+    return data
+
+
+def read_claims_block(text: str, file: str, example: str, model: type[_Claims],
+                      one_value: Callable[[dict], list[OneValue]],
+                      layers: Callable[[Any], list[tuple[tuple[str | int, ...], str]]],
+                      codebook: Codebook) -> ReadClaims:
+    """The claims block of `text` read as `model` (projects 2 and 3; project 1's reader also
+    resolves pointers and quotes): markup refused, one value where `one_value` asks for one,
+    the model's own checks, and each layer `layers` names a layer of the codebook. Never
+    raises for a learner's mistake."""
+    try:
+        block, body = split_front_matter(text, file, example)
+    except UnusableInput as error:
+        return ReadClaims(None, text, error.problems)
+    problems = plain_text_problems(block, file)
+    if isinstance(block.data, dict):
+        for path, valid in one_value(block.data):
+            value = _at(block.data, path)
+            several = isinstance(value, list) and len(value) > 1
+            if isinstance(value, str) and valid is not None:
+                several = names_several(value, valid)
+            if several or (isinstance(value, list) and len(value) == 1):
+                problems.append(not_committed(file, block, path, value, several))
+    if problems:
+        return ReadClaims(None, body, problems)
+    try:
+        claims = model.model_validate(block.data)
+    except ValidationError as exc:
+        return ReadClaims(None, body, [_validation_problem(e, block, file)
+                                       for e in exc.errors()])
+    problems = [Problem("claims-invalid", file, f"{field_path(path)} '{layer}' is not a layer "
+                        "of the codebook", block.line_of(path),
+                        f"use one of: {', '.join(codebook.layer_ids)}.", field_path(path))
+                for path, layer in layers(claims) if layer not in codebook.layer_ids]
+    return ReadClaims(None, body, problems) if problems else ReadClaims(claims, body)
 
 
 def _strings(data: object, path: tuple[str | int, ...] = ()) -> list[tuple[tuple, str]]:

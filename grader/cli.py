@@ -126,36 +126,39 @@ def _grade_probe(rubric: Path, submission: Path, format: Format, out: Path | Non
                  force: bool, released: bool, learner: str) -> None:
     """`grader grade` of a probe exercise (practice project 2), of `learner`'s folder when
     one is named."""
-    from grader.grade_feedback import grade_feedback_dict, render_grade_html, render_grade_text
     from grader.probe_grade import grade_probe, load_probe_exercise, probe_grade_of
 
-    try:
-        if out is not None:
-            check_output(out, force=force, protected=[rubric, *_files_in(submission)])
-        loaded = load_probe_exercise(rubric)
-        if out is not None:
-            check_output(out, force=force, protected=[*loaded.files, *_files_in(submission)])
-        result = (probe_grade_of(loaded, submission, learner)[0] if learner
-                  else grade_probe(loaded, submission))
-    except UnusableInput as error:
-        _refuse(error, format, out)
-    data = grade_feedback_dict(result, "released" if released else "formative")
-    _emit_feedback(data, format, out, render_grade_html, render_grade_text)
+    def grade(loaded: object, folder: Path) -> object:
+        return (probe_grade_of(loaded, folder, learner)[0] if learner
+                else grade_probe(loaded, folder))
+
+    _grade_scored(rubric, submission, format, out, force, released, load_probe_exercise,
+                  grade)
 
 
 def _grade_synthesis(rubric: Path, submission: Path, format: Format, out: Path | None,
                      force: bool, released: bool) -> None:
     """`grader grade` of a synthesis exercise (practice project 3)."""
-    from grader.grade_feedback import grade_feedback_dict, render_grade_html, render_grade_text
     from grader.synthesis_grade import grade_synthesis, load_synthesis_exercise
+
+    _grade_scored(rubric, submission, format, out, force, released, load_synthesis_exercise,
+                  grade_synthesis)
+
+
+def _grade_scored(rubric: Path, submission: Path, format: Format, out: Path | None,
+                  force: bool, released: bool, load: Callable[[Path], object],
+                  grade: Callable[[object, Path], object]) -> None:
+    """Load an exercise whose grade is a list of scores (projects 2 and 3), grade one
+    folder, and print its feedback; `--out` may replace none of the files it reads."""
+    from grader.grade_feedback import grade_feedback_dict, render_grade_html, render_grade_text
 
     try:
         if out is not None:
             check_output(out, force=force, protected=[rubric, *_files_in(submission)])
-        loaded = load_synthesis_exercise(rubric)
+        loaded = load(rubric)
         if out is not None:
             check_output(out, force=force, protected=[*loaded.files, *_files_in(submission)])
-        result = grade_synthesis(loaded, submission)
+        result = grade(loaded, submission)
     except UnusableInput as error:
         _refuse(error, format, out)
     data = grade_feedback_dict(result, "released" if released else "formative")

@@ -6,16 +6,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
-from pydantic import ValidationError
 
 from grader.answer_key import AnswerKey, load_answer_key
 from grader.claim_scoring import CLAIM_SCORERS
 from grader.codebook_check import codebook_problems, node_line
-from grader.errors import Problem, UnusableInput, fix_for
+from grader.errors import Problem, UnusableInput
 from grader.materials import Materials, load_materials
 from grader.metrics import align, tag_metrics
 from grader.planted import PlantedCauses, load_planted_causes
 from grader.rubric import MAX_RUBRIC_CHARS, Rubric, load_rubric
+from grader.rubric_checks import criteria_problems
 from grader.scoring import TAG_SCORERS, Context, Score, Totals
 from grader.tags import load_tags
 from grader.written import read_written_work
@@ -123,54 +123,13 @@ def _check_failures(rubric: Rubric, key: AnswerKey, codebook: Codebook) -> None:
             "label")])
 
 
-def blank_terms(value: object, location: tuple[str | int, ...] = ()
-                ) -> list[tuple[str | int, ...]]:
-    """Where a scorer's parameters hold an empty or blank text (as a value or a key): a term
-    that matches everything, or a descriptor that says nothing."""
-    if isinstance(value, str):
-        return [location] if not value.strip() else []
-    if isinstance(value, dict):
-        return [found for key, item in value.items()
-                for found in ([(*location, key)] if isinstance(key, str) and not key.strip()
-                              else blank_terms(item, (*location, key)))]
-    if isinstance(value, list | tuple):
-        return [found for i, item in enumerate(value) for found in blank_terms(item,
-                                                                               (*location, i))]
-    return []
-
-
 def _check_criteria(rubric: Rubric, path: Path) -> None:
     """Every criterion names a scorer the grader has, with parameters that scorer takes,
     none of them blank."""
     _, root = load_yaml_file(path, what="a rubric",
                              max_chars=MAX_RUBRIC_CHARS)  # read once already by load_rubric
-    problems = []
+    problems = criteria_problems(rubric.criteria, SCORERS, root, path)
     for i, criterion in enumerate(rubric.criteria):
-        problems += [Problem("rubric-invalid", path.name,
-                             f"{criterion.id}: params.{'.'.join(map(str, where))}: is empty",
-                             node_line(root, ("criteria", i, "params", *where)),
-                             "write the text out, or remove the entry.",
-                             f"criteria.{i}.params.{'.'.join(map(str, where))}")
-                     for where in blank_terms(criterion.params)]
-        if criterion.scorer not in SCORERS:
-            problems.append(Problem("rubric-invalid", path.name,
-                                    f"{criterion.id}: unknown scorer '{criterion.scorer}'",
-                                    node_line(root, ("criteria", i, "scorer")),
-                                    f"choose from: {', '.join(sorted(SCORERS))}"))
-            continue
-        _, params = SCORERS[criterion.scorer]
-        try:
-            params(**criterion.params)
-        except ValidationError as exc:
-            takes = (f"{criterion.scorer} takes: "
-                     f"{', '.join(params.model_fields) or 'no parameters'}.")
-            problems += [Problem("rubric-invalid", path.name,
-                                 f"{criterion.id}: params.{'.'.join(map(str, e['loc']))}: "
-                                 f"{e['msg']}",
-                                 node_line(root, ("criteria", i, "params", *e["loc"])),
-                                 f"{fix_for(e['type'])} {takes}".lstrip(),
-                                 f"criteria.{i}.params.{'.'.join(map(str, e['loc']))}")
-                         for e in exc.errors()]
         if criterion.scorer in CLAIM_SCORERS and rubric.claims is None:
             problems.append(Problem("rubric-invalid", path.name,
                                     f"{criterion.id}: {criterion.scorer} grades claims, but the "

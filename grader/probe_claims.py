@@ -13,22 +13,18 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar, Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, field_validator
 
 from grader.claims import (
     Id,
+    OneValue,
     ReadClaims,
     Sentence,
     Short,
     Verify,
     _Claims,
-    _validation_problem,
-    names_several,
-    not_committed,
-    plain_text_problems,
+    read_claims_block,
 )
-from grader.errors import Problem, UnusableInput
-from grader.front_matter import FrontMatter, split_front_matter
 from grader.report import Report, normalise_text, split_sections
 from labkit.advisor_variant import POOL
 from labkit.codebook import Codebook
@@ -116,52 +112,21 @@ ONE_VALUE = {"kind": lambda v: v in POOL, "value": lambda v: v.lower() in VALUES
 
 def read_probe_claims(text: str, file: str, codebook: Codebook) -> ReadClaims:
     """The claims block of `text`, validated; never raises for a learner's mistake."""
-    try:
-        block, body = split_front_matter(text, file, PROBE_EXAMPLE)
-    except UnusableInput as error:
-        return ReadClaims(None, text, error.problems)
-    problems = _commitment_problems(block, file, codebook)
-    if problems:
-        return ReadClaims(None, body, problems)
-    try:
-        claims = ProbeClaims.model_validate(block.data)
-    except ValidationError as exc:
-        return ReadClaims(None, body, [_validation_problem(e, block, file)
-                                       for e in exc.errors()])
-    problems = [Problem("claims-invalid", file, f"hypotheses[{i + 1}].layer '{h.layer}' is not "
-                        "a layer of the codebook", block.line_of(("hypotheses", i, "layer")),
-                        f"use one of: {', '.join(codebook.layer_ids)}.",
-                        f"hypotheses[{i + 1}].layer")
-                for i, h in enumerate(claims.hypotheses) if h.layer not in codebook.layer_ids]
-    if problems:
-        return ReadClaims(None, body, problems)
-    return ReadClaims(claims, body)
+    return read_claims_block(
+        text, file, PROBE_EXAMPLE, ProbeClaims, lambda data: _one_value(data, codebook),
+        lambda claims: [(("hypotheses", i, "layer"), h.layer)
+                        for i, h in enumerate(claims.hypotheses)], codebook)
 
 
-def _commitment_problems(block: FrontMatter, file: str, codebook: Codebook) -> list[Problem]:
-    data = block.data
-    problems = plain_text_problems(block, file)
-    if not isinstance(data, dict):
-        return problems
-    paths: list[tuple[tuple, object]] = [(("model",), None), (("fix", "target"),
-                                                               lambda v: v in FIX_TARGETS)]
+def _one_value(data: dict, codebook: Codebook) -> list[OneValue]:
+    """Where one value is asked: the model, the fix's target, and in each hypothesis its
+    kind, value, direction and layer."""
+    paths: list[OneValue] = [(("model",), None), (("fix", "target"), lambda v: v in FIX_TARGETS)]
     hypotheses = data.get("hypotheses")
-    if isinstance(hypotheses, list):
-        for i in range(len(hypotheses)):
-            for name, valid in ONE_VALUE.items():
-                paths.append((("hypotheses", i, name),
-                              valid or (lambda v: v in codebook.layer_ids)))
-    for path, valid in paths:
-        value = data
-        for part in path:
-            value = (value.get(part) if isinstance(value, dict) else
-                     value[part] if isinstance(value, list) and isinstance(part, int) else None)
-        several = isinstance(value, list) and len(value) > 1
-        if isinstance(value, str) and valid is not None:
-            several = names_several(value, valid)
-        if several or (isinstance(value, list) and len(value) == 1):
-            problems.append(not_committed(file, block, path, value, several))
-    return problems
+    for i in range(len(hypotheses) if isinstance(hypotheses, list) else 0):
+        paths += [(("hypotheses", i, name), valid or (lambda v: v in codebook.layer_ids))
+                  for name, valid in ONE_VALUE.items()]
+    return paths
 
 
 # --- the prose ----------------------------------------------------------------------------

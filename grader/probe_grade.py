@@ -25,7 +25,6 @@ from grader.codebook_check import node_line
 from grader.errors import Problem, UnusableInput, fix_for, visible
 from grader.files import present as _present
 from grader.files import status_of as _status
-from grader.grade import blank_terms
 from grader.probe_analysis import ANALYSIS_FILE, load_analysis
 from grader.probe_claims import parse_probe_prose, prose_agreement, read_probe_claims
 from grader.probe_files import (
@@ -47,6 +46,7 @@ from grader.probe_scoring import (
     recompute,
 )
 from grader.rubric import MAX_RUBRIC_CHARS, Criterion, is_probe_rubric  # noqa: F401
+from grader.rubric_checks import criteria_problems, model_problems
 from grader.scoring import Score, Totals
 from grader.written import WrittenWork, read_claims_file
 from labkit.advisor_variant import (
@@ -138,32 +138,8 @@ def load_probe_exercise(path: Path) -> ProbeExercise:
     try:
         rubric = ProbeRubric.model_validate(raw)
     except ValidationError as exc:
-        raise UnusableInput([
-            Problem("rubric-invalid", path.name,
-                    f"{'.'.join(map(str, e['loc'])) or 'top level'}: {e['msg']}",
-                    node_line(root, e["loc"]), fix_for(e["type"]),
-                    ".".join(map(str, e["loc"])))
-            for e in exc.errors()]) from None
-    problems = []
-    for i, criterion in enumerate(rubric.criteria):
-        problems += [Problem("rubric-invalid", path.name, f"{criterion.id}: params."
-                             f"{'.'.join(map(str, where))}: is empty",
-                             node_line(root, ("criteria", i, "params", *where)),
-                             "write the text out, or remove the entry.")
-                     for where in blank_terms(criterion.params)]
-        if criterion.scorer not in PROBE_SCORERS:
-            problems.append(Problem("rubric-invalid", path.name, f"{criterion.id}: unknown "
-                                    f"scorer '{criterion.scorer}'",
-                                    node_line(root, ("criteria", i, "scorer")),
-                                    f"choose from: {', '.join(sorted(PROBE_SCORERS))}"))
-            continue
-        try:
-            PROBE_SCORERS[criterion.scorer][1](**criterion.params)
-        except ValidationError as exc:
-            problems += [Problem("rubric-invalid", path.name, f"{criterion.id}: params."
-                                 f"{'.'.join(map(str, e['loc']))}: {e['msg']}",
-                                 node_line(root, ("criteria", i, "params", *e["loc"])),
-                                 fix_for(e["type"])) for e in exc.errors()]
+        raise UnusableInput(model_problems(exc, root, path)) from None
+    problems = criteria_problems(rubric.criteria, PROBE_SCORERS, root, path)
     if problems:
         raise UnusableInput(problems)
     return ProbeExercise(rubric, load_codebook(rubric.codebook),

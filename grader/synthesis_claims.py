@@ -14,21 +14,17 @@ import re
 from dataclasses import dataclass
 from typing import Annotated, ClassVar, Generic, TypeVar
 
-from pydantic import Field, StringConstraints, ValidationError, field_validator
+from pydantic import Field, StringConstraints, field_validator
 
 from grader.claims import (
     Id,
+    OneValue,
     ReadClaims,
     Sentence,
     Short,
     _Claims,
-    _validation_problem,
-    names_several,
-    not_committed,
-    plain_text_problems,
+    read_claims_block,
 )
-from grader.errors import Problem, UnusableInput
-from grader.front_matter import FrontMatter, split_front_matter
 from grader.report import Report, normalise_text, split_sections
 from labkit.codebook import Codebook
 
@@ -186,50 +182,23 @@ fixes:               # in priority order
 
 def read_memo_claims(text: str, file: str, codebook: Codebook) -> ReadClaims:
     """The claims block of `text`, validated; never raises for a learner's mistake."""
-    try:
-        block, body = split_front_matter(text, file, MEMO_EXAMPLE)
-    except UnusableInput as error:
-        return ReadClaims(None, text, error.problems)
-    problems = _commitment_problems(block, file, codebook)
-    if problems:
-        return ReadClaims(None, body, problems)
-    try:
-        claims = SynthesisClaims.model_validate(block.data)
-    except ValidationError as exc:
-        return ReadClaims(None, body, [_validation_problem(e, block, file)
-                                       for e in exc.errors()])
-    problems = [Problem("claims-invalid", file, f"fixes[{i + 1}].layer '{f.layer}' is not a "
-                        "layer of the codebook", block.line_of(("fixes", i, "layer")),
-                        f"use one of: {', '.join(codebook.layer_ids)}.", f"fixes[{i + 1}].layer")
-                for i, f in enumerate(claims.fixes) if f.layer not in codebook.layer_ids]
-    return ReadClaims(None, body, problems) if problems else ReadClaims(claims, body)
+    return read_claims_block(
+        text, file, MEMO_EXAMPLE, SynthesisClaims, lambda data: _one_value(data, codebook),
+        lambda claims: [(("fixes", i, "layer"), f.layer) for i, f in enumerate(claims.fixes)],
+        codebook)
 
 
-def _commitment_problems(block: FrontMatter, file: str, codebook: Codebook) -> list[Problem]:
-    data = block.data
-    problems = plain_text_problems(block, file)
-    if not isinstance(data, dict):
-        return problems
-    paths: list[tuple[tuple, object]] = [(("limitation",), lambda v: v in LIMITATIONS),
-                                         (("shared_pattern", "code"), None)]
+def _one_value(data: dict, codebook: Codebook) -> list[OneValue]:
+    """Where one value is asked: the limitation, the pattern's code, and each fix's fix,
+    layer and verification method."""
+    paths: list[OneValue] = [(("limitation",), lambda v: v in LIMITATIONS),
+                             (("shared_pattern", "code"), None)]
     fixes = data.get("fixes")
-    if isinstance(fixes, list):
-        for i in range(len(fixes)):
-            paths += [(("fixes", i, "fix"), lambda v: v in FIXES),
-                      (("fixes", i, "layer"), lambda v: v in codebook.layer_ids),
-                      (("fixes", i, "verify"), lambda v: v in VERIFY_METHODS)]
-    for path, valid in paths:
-        value = data
-        for part in path:
-            value = (value.get(part) if isinstance(value, dict) else
-                     value[part] if isinstance(value, list) and isinstance(part, int)
-                     and part < len(value) else None)
-        several = isinstance(value, list) and len(value) > 1
-        if isinstance(value, str) and valid is not None:
-            several = names_several(value, valid)
-        if several or (isinstance(value, list) and len(value) == 1):
-            problems.append(not_committed(file, block, path, value, several))
-    return problems
+    for i in range(len(fixes) if isinstance(fixes, list) else 0):
+        paths += [(("fixes", i, "fix"), lambda v: v in FIXES),
+                  (("fixes", i, "layer"), lambda v: v in codebook.layer_ids),
+                  (("fixes", i, "verify"), lambda v: v in VERIFY_METHODS)]
+    return paths
 
 
 # --- the prose ----------------------------------------------------------------------------

@@ -19,9 +19,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from grader.codebook_check import node_line
-from grader.errors import Problem, UnusableInput, fix_for
+from grader.errors import Problem, UnusableInput
 from grader.files import present, status_of
 from grader.rubric import MAX_RUBRIC_CHARS, Criterion
+from grader.rubric_checks import criteria_problems, model_problems
 from grader.scoring import Score, Totals
 from grader.synthesis_claims import (
     MEMO_MAX_WORDS,
@@ -121,26 +122,8 @@ def load_synthesis_exercise(path: Path) -> SynthesisExercise:
     try:
         rubric = SynthesisRubric.model_validate(raw)
     except ValidationError as exc:
-        raise UnusableInput([
-            Problem("rubric-invalid", path.name,
-                    f"{'.'.join(map(str, e['loc'])) or 'top level'}: {e['msg']}",
-                    node_line(root, e["loc"]), fix_for(e["type"]),
-                    ".".join(map(str, e["loc"]))) for e in exc.errors()]) from None
-    problems = []
-    for i, criterion in enumerate(rubric.criteria):
-        if criterion.scorer not in SYNTHESIS_SCORERS:
-            problems.append(Problem("rubric-invalid", path.name, f"{criterion.id}: unknown "
-                                    f"scorer '{criterion.scorer}'",
-                                    node_line(root, ("criteria", i, "scorer")),
-                                    f"choose from: {', '.join(sorted(SYNTHESIS_SCORERS))}"))
-            continue
-        try:
-            SYNTHESIS_SCORERS[criterion.scorer][1](**criterion.params)
-        except ValidationError as exc:
-            problems += [Problem("rubric-invalid", path.name, f"{criterion.id}: params."
-                                 f"{'.'.join(map(str, e['loc']))}: {e['msg']}",
-                                 node_line(root, ("criteria", i, "params", *e["loc"])),
-                                 fix_for(e["type"])) for e in exc.errors()]
+        raise UnusableInput(model_problems(exc, root, path)) from None
+    problems = criteria_problems(rubric.criteria, SYNTHESIS_SCORERS, root, path)
     if problems:
         raise UnusableInput(problems)
     settings = rubric.synthesis
