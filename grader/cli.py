@@ -174,6 +174,17 @@ def graded_files(exercise: Exercise, rubric_path: Path, submission: Path) -> lis
     return files
 
 
+def _course_rubric(exercise: str) -> Path:
+    """The rubric of one of the course's exercises; a usage error for another name."""
+    from grader.rubric import exercise_rubric, known_exercises
+
+    if exercise not in known_exercises():
+        raise typer.BadParameter(
+            f"'{exercise}' is not an exercise; choose one of: "
+            f"{', '.join(known_exercises()) or '(none here)'}", param_hint="--exercise")
+    return exercise_rubric(exercise)
+
+
 def _files_in(folder: Path) -> list[Path]:
     """The entries of `folder`; none when it is not a folder that can be listed."""
     try:
@@ -206,14 +217,8 @@ def grade_batch(
 ) -> None:
     """Grade every learner of a cohort, in parallel; a rerun resumes where it stopped."""
     from grader.batch import problem_lines, run_batch
-    from grader.rubric import exercise_rubric, known_exercises
 
-    if rubric is None:
-        if exercise not in known_exercises():
-            raise typer.BadParameter(
-                f"'{exercise}' is not an exercise; choose one of: "
-                f"{', '.join(known_exercises()) or '(none here)'}", param_hint="--exercise")
-        rubric = exercise_rubric(exercise)
+    rubric = rubric or _course_rubric(exercise)
     result = run_batch(rubric, cohort, out, workers=workers or None, released=released,
                        force=force, quiet=quiet, scheduler=scheduler or None)
     for line in problem_lines(result):
@@ -391,14 +396,8 @@ def cohort_report(
     errors, confused pairs, agreement between learners (report.html and report.json)."""
     from grader.cohort_report import Options, build_report, prepare_out, write_report
     from grader.errors import visible
-    from grader.rubric import exercise_rubric, known_exercises
 
-    if rubric is None:
-        if exercise not in known_exercises():
-            raise typer.BadParameter(
-                f"'{exercise}' is not an exercise; choose one of: "
-                f"{', '.join(known_exercises()) or '(none here)'}", param_hint="--exercise")
-        rubric = exercise_rubric(exercise)
+    rubric = rubric or _course_rubric(exercise)
     cohort = cohort.absolute()  # paths in messages: whole
     if cohort.is_dir():  # before any work; a missing cohort is reported as such
         prepare_out(out, cohort, force, create=False)
