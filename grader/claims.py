@@ -225,6 +225,10 @@ def _validation_problem(error: dict, block: FrontMatter, file: str) -> Problem:
     }.get(kind, "")
     if kind in {"too_short", "too_long"} and location != ("evidence",):
         hint = ""
+    if kind == "extra_forbidden" and error.get("input") is None and " " in str(location[-1]):
+        # `{metric: pattern rate, frozen set}`: YAML reads the words after a comma as a key
+        hint = ("if these words belong to the value before them, quote that whole value: "
+                "in braces, a comma starts a new key (metric: \"rate, frozen set\").")
     return Problem("claims-invalid", file, f"{path} {message}", block.line_of(location),
                    hint or fix_for(kind), field_path(location))
 

@@ -332,3 +332,22 @@ def test_the_agreement_indices_are_scikit_learns():
         assert adjusted_rand_index(x, y) == pytest.approx(adjusted_rand_score(x, y), abs=1e-9)
         assert normalized_mutual_information(x, y) == pytest.approx(
             normalized_mutual_info_score(x, y), abs=1e-9)
+
+
+def test_an_unquoted_comma_in_a_braced_value_says_to_quote_it():
+    """`{metric: pattern rate, frozen set, ...}`: YAML reads `frozen set` as a key; the
+    problem says so, rather than only "check its spelling"."""
+    from grader.synthesis_claims import read_memo_claims
+    from labkit.codebook import DEFAULT_CODEBOOK, load_codebook
+
+    page = (ROOT / "course" / "projects" / "cross-domain-synthesis.md").read_text()
+    block = page[page.index("```yaml\n") + 8:page.index("```", page.index("```yaml\n") + 8)]
+    assert 'metric: "pattern rate, frozen evaluation set"' in block
+    read = read_memo_claims(block.replace('"pattern rate, frozen evaluation set"',
+                                          "pattern rate, frozen evaluation set"),
+                            "memo.md", load_codebook(DEFAULT_CODEBOOK))
+    assert read.claims is None
+    (problem,) = read.problems
+    assert problem.code == "claims-invalid" and "frozen evaluation set" in problem.message
+    assert "quote that whole value" in problem.hint
+    assert read_memo_claims(block, "memo.md", load_codebook(DEFAULT_CODEBOOK)).claims
