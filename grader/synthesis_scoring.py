@@ -135,7 +135,8 @@ class SynthesisParams(Params):
 
 
 class AgreementParams(Params):
-    """`cluster_agreement`: the mean of ARI and NMI that earns nothing, and full points."""
+    """`cluster_agreement`: the mean of ARI and NMI (over all records and over the failing
+    ones) that earns nothing, and the mean that earns full points."""
 
     floor: float = Field(0.2, ge=-1, le=1)
     full: float = Field(0.7, gt=-1, le=1)
