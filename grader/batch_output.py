@@ -76,35 +76,50 @@ def refused(out: Path, message: str, hint: str) -> UnusableInput:
     return UnusableInput([Problem("output-refused", str(out), message, None, hint)])
 
 
+def check_out_folder(out: Path, cohort: Path, what: str, example: str) -> None:
+    """Raise `output-refused` unless `out` can be a folder of results (`what`, e.g. "the
+    results"): outside the cohort, not a file, and in a folder that exists."""
+    target, source = out.resolve(), cohort.resolve()
+    if target == source or source in target.parents:
+        raise refused(out, "is inside the cohort folder", f"write {what} outside it, e.g. "
+                      f"--out {example} beside the cohort.")
+    if (out.exists() or out.is_symlink()) and not out.is_dir():
+        raise refused(out, "is a file, not a folder", "give the name of a folder.")
+    if not out.exists() and not out.parent.is_dir():
+        raise refused(out, f"the folder {out.parent} does not exist", "create it first, or "
+                      "choose another --out.")
+
+
+def probe_writable(out: Path, folder: Path) -> None:
+    """Raise `output-refused` (about `out`) unless a file can be made in `folder`."""
+    try:
+        fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=folder)
+        os.close(fd)
+        os.unlink(name)
+    except OSError as exc:
+        raise refused(out, f"cannot be written to ({exc.strerror or exc})",
+                      "choose another --out.") from None
+
+
 def prepare_outdir(out: Path, cohort: Path, force: bool) -> None:
     """Make `out` (and `out/feedback`) ready to write, or raise `output-refused`: it must not
     lie inside the cohort, must be a folder that can be written to, and a folder holding
     other files than a batch's is used only with `force`."""
-    target, source = out.resolve(), cohort.resolve()
-    if target == source or source in target.parents:
-        raise refused(out, "is inside the cohort folder", "write the results outside it, "
-                      "e.g. --out feedback-batch beside the cohort.")
-    if out.exists() or out.is_symlink():
-        if not out.is_dir():
-            raise refused(out, "is a file, not a folder", "give the name of a folder.")
+    check_out_folder(out, cohort, "the results", "feedback-batch")
+    if out.is_dir():
         foreign = sorted(p.name for p in out.iterdir()
                          if p.name not in OWN_NAMES and not p.name.startswith(TEMP_PREFIX))
         if foreign and not (out / MANIFEST).is_file() and not force:
             raise refused(out, f"holds other files ({', '.join(foreign[:3])}) and no "
                           f"{MANIFEST} of an earlier batch", "choose a new folder, or pass "
                           "--force to write the results beside them.")
-    elif not out.parent.is_dir():
-        raise refused(out, f"the folder {out.parent} does not exist", "create it first, or "
-                      "choose another --out.")
     try:
         (out / FEEDBACK).mkdir(parents=not out.exists() and out.parent.is_dir(),
                                exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=out / FEEDBACK)
-        os.close(fd)
-        os.unlink(name)
     except OSError as exc:
         raise refused(out, f"cannot be written to ({exc.strerror or exc})",
                       "choose another --out.") from None
+    probe_writable(out, out / FEEDBACK)
 
 
 @contextlib.contextmanager

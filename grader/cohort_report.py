@@ -24,8 +24,6 @@ import base64
 import io
 import json
 import math
-import os
-import tempfile
 from collections import Counter
 from dataclasses import dataclass
 from importlib.metadata import version
@@ -34,7 +32,13 @@ from pathlib import Path
 import numpy as np
 from pydantic import BaseModel
 
-from grader.batch_output import OutputFailed, refused, write_atomic
+from grader.batch_output import (
+    OutputFailed,
+    check_out_folder,
+    probe_writable,
+    refused,
+    write_atomic,
+)
 from grader.claim_scoring import CLAIM_SCORERS
 from grader.cohort import find_learners, is_nbgrader_layout
 from grader.errors import Problem, UnusableInput
@@ -412,29 +416,18 @@ def prepare_out(out: Path, cohort: Path, force: bool, create: bool = True) -> No
     """Check that the folder `out` can take the report, and make it (unless not `create`:
     a check before any work), or raise `output-refused`: not inside the cohort, a folder
     that can be written to, and no report in it already unless `force`."""
-    target, source = out.resolve(), cohort.resolve()
-    if target == source or source in target.parents:
-        raise refused(out, "is inside the cohort folder", "write the report outside it, "
-                      "e.g. --out cohort-report beside the cohort.")
-    if out.exists() and not out.is_dir():
-        raise refused(out, "is a file, not a folder", "give the name of a folder.")
+    check_out_folder(out, cohort, "the report", "cohort-report")
     existing = [n for n in (REPORT_HTML, REPORT_JSON) if (out / n).exists()]
     if existing and not force:
         raise refused(out, f"already holds {' and '.join(existing)}", "choose another "
                       "folder, or pass --force to replace the report.")
-    if not out.exists() and not out.parent.is_dir():
-        raise refused(out, f"the folder {out.parent} does not exist", "create it first, or "
-                      "choose another --out.")
-    try:
-        if create:
+    if create:
+        try:
             out.mkdir(exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=".grader-report-", dir=out if out.is_dir()
-                                    else out.parent)
-        os.close(fd)
-        os.unlink(name)
-    except OSError as exc:
-        raise refused(out, f"cannot be written to ({exc.strerror or exc})",
-                      "choose another --out.") from None
+        except OSError as exc:
+            raise refused(out, f"cannot be written to ({exc.strerror or exc})",
+                          "choose another --out.") from None
+    probe_writable(out, out if out.is_dir() else out.parent)
 
 
 def write_report(report: CohortReport, out: Path) -> None:

@@ -102,6 +102,7 @@ class SynthesisContext:
     status: dict[str, tuple[str, str]]    # file -> (status, explanation) when unusable
     problems: list[Problem] = field(default_factory=list)
     settings: SynthesisParams | None = None
+    own: dict[str, dict[str, float]] = field(default_factory=dict)  # own_figures, by product
 
     @property
     def claims(self) -> SynthesisClaims | None:
@@ -305,25 +306,34 @@ def pattern_match(context: SynthesisContext, criterion: Criterion) -> Score:
 
 # --- the memo's figures ----------------------------------------------------------------------
 
+def _share(group: list, test: Callable[[object], bool]) -> float:
+    """The share of `group` that passes `test` (0 for an empty group)."""
+    return sum(map(test, group)) / len(group) if group else 0.0
+
+
 def own_figures(context: SynthesisContext, product: str) -> dict[str, float]:
     """The figures of one product recomputed from the learner's own unified records and
-    clusters: records, pattern count, signal rates, thin and rich pattern rates."""
-    code = context.claims.shared_pattern.code
+    clusters: records, pattern count and prevalence, signal rates, thin and rich pattern
+    rates. Computed once per product and kept in the context."""
+    if product in context.own:
+        return context.own[product]
+    code, codes = context.claims.shared_pattern.code, context.clusters.code
     records = [r for r in context.unified if r.product == product]
-    inside = [r for r in records if context.clusters.code.get(r.record_id) == code]
-    outside = [r for r in records if context.clusters.code.get(r.record_id) != code]
-    thin = [r for r in records if evidence_words(e.text for e in r.evidence) < THIN_WORDS]
-    rich = [r for r in records if evidence_words(e.text for e in r.evidence) >= THIN_WORDS]
-    codes = context.clusters.code
+    inside = [r for r in records if codes.get(r.record_id) == code]
+    outside = [r for r in records if codes.get(r.record_id) != code]
+    thin = {r.record_id for r in records
+            if evidence_words(e.text for e in r.evidence) < THIN_WORDS}
 
-    def share(group: list[FailureRecord], test: Callable[[FailureRecord], bool]) -> float:
-        return sum(map(test, group)) / len(group) if group else 0.0
+    def coded(record: FailureRecord) -> bool:
+        return codes.get(record.record_id) == code
 
-    return {"records": len(records), "pattern": len(inside),
-            "pattern_rate": share(inside, lambda r: r.signal),
-            "other_rate": share(outside, lambda r: r.signal),
-            "thin": share(thin, lambda r: codes.get(r.record_id) == code),
-            "rich": share(rich, lambda r: codes.get(r.record_id) == code)}
+    context.own[product] = {
+        "records": len(records), "pattern": len(inside), "prevalence": _share(records, coded),
+        "pattern_rate": _share(inside, lambda r: r.signal),
+        "other_rate": _share(outside, lambda r: r.signal),
+        "thin": _share([r for r in records if r.record_id in thin], coded),
+        "rich": _share([r for r in records if r.record_id not in thin], coded)}
+    return context.own[product]
 
 
 def true_figures(gold: Gold, product: str) -> dict[str, float]:
@@ -331,16 +341,16 @@ def true_figures(gold: Gold, product: str) -> dict[str, float]:
     among its records and the others, and its rate with thin and with rich evidence."""
     records = [r for r in gold.of(product) if not r.rejected]
 
-    def share(group: list[GoldRecord], test: Callable[[GoldRecord], bool]) -> float:
-        return sum(map(test, group)) / len(group) if group else 0.0
+    def coded(record: GoldRecord) -> bool:
+        return record.code == gold.pattern
 
-    inside = [r for r in records if r.code == gold.pattern]
-    outside = [r for r in records if r.code != gold.pattern]
-    return {"prevalence": share(records, lambda r: r.code == gold.pattern),
-            "pattern_rate": share(inside, lambda r: r.signal),
-            "other_rate": share(outside, lambda r: r.signal),
-            "thin": share([r for r in records if r.thin], lambda r: r.code == gold.pattern),
-            "rich": share([r for r in records if not r.thin], lambda r: r.code == gold.pattern)}
+    inside = [r for r in records if coded(r)]
+    outside = [r for r in records if not coded(r)]
+    return {"prevalence": _share(records, coded),
+            "pattern_rate": _share(inside, lambda r: r.signal),
+            "other_rate": _share(outside, lambda r: r.signal),
+            "thin": _share([r for r in records if r.thin], coded),
+            "rich": _share([r for r in records if not r.thin], coded)}
 
 
 def _figures_score(context: SynthesisContext, criterion: Criterion, block: str,
@@ -354,7 +364,6 @@ def _figures_score(context: SynthesisContext, criterion: Criterion, block: str,
     for product in PRODUCTS:
         claimed = getattr(getattr(context.claims, block), product)
         own = own_figures(context, product)
-        own["prevalence"] = own["pattern"] / own["records"] if own["records"] else 0.0
         true = true_figures(context.gold, product)
         backed = all(abs(getattr(claimed, n) - own[n]) <= context.settings.own_tolerance
                      for n in names)
@@ -492,11 +501,6 @@ def memo_prose(context: SynthesisContext, criterion: Criterion) -> Score:
     return prose_score(criterion, written.prose, ProseParams(**criterion.params), agreement)
 
 
-def memo_mentor(context: SynthesisContext, criterion: Criterion) -> Score:
-    """Pending a mentor's grade (0 with the memo's status when there is no memo)."""
-    return mentor_graded(context, criterion)
-
-
 Scorer = Callable[[SynthesisContext, Criterion], Score]
 SYNTHESIS_SCORERS: dict[str, tuple[Scorer, type[Params]]] = {
     "unified_accounting": (unified_accounting, Params),
@@ -510,5 +514,5 @@ SYNTHESIS_SCORERS: dict[str, tuple[Scorer, type[Params]]] = {
     "memo_limitation": (memo_limitation, Params),
     "memo_fixes": (memo_fixes, Params),
     "memo_prose": (memo_prose, ProseParams),
-    "mentor_graded": (memo_mentor, MentorParams),
+    "mentor_graded": (mentor_graded, MentorParams),  # reads only `written`, as here
 }
