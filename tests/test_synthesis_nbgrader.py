@@ -100,6 +100,39 @@ for path in glob.glob({str(ROOT / "datasets" / "cross-product")!r} + "/*/*") + \
 print("written", hits)
 """
 
+# Learner code that forges the gradebook (a grade row of its own, then deleting it), prints
+# the answer key if it can open it, or loops for ever ignoring the interrupt after its files
+# are written.
+FORGE_GRADEBOOK = f"""
+import glob, os, sqlite3
+done = []
+for path in glob.glob("../../../gradebook.db") + glob.glob("../../gradebook.db") + \\
+        [{str(ROOT / "exercises" / "gradebook.db")!r}]:
+    try:
+        with sqlite3.connect(path) as db:
+            db.execute("UPDATE grade SET manual_score = 99")
+        done.append("forged " + path)
+        os.remove(path)
+        done.append("deleted " + path)
+    except (OSError, sqlite3.Error):
+        pass
+print("gradebook", done)
+"""
+PRINT_KEY = f"""
+for path in ({str(SOLUTIONS / "gold.csv")!r},
+             "../../../../solutions/cross-domain-synthesis/gold.csv"):
+    try:
+        print(open(path).read()[:2000])
+    except OSError as exc:
+        print("no key:", type(exc).__name__)
+"""
+LOOP_FOR_EVER = """
+import signal, time
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+while True:
+    time.sleep(0.01)
+"""
+
 
 def partial(*after_memo: str) -> nbformat.NotebookNode:
     """The solved notebook with the wrong limitation, then a learner's code."""
@@ -119,7 +152,10 @@ def course(tmp_path_factory):
         "a-partial": (partial(), {}),
         "cheat-answer-search": (partial(SEARCH), {}),
         "cheat-fake-scores": (edited_tests(partial(FAKE_SCORES)), SHADOW_GRADER),
+        "cheat-forge-gradebook": (partial(FORGE_GRADEBOOK), {}),
+        "cheat-loop": (partial(LOOP_FOR_EVER), {}),
         "cheat-overwrite": (partial(OVERWRITE), {}),
+        "cheat-print-key": (partial(PRINT_KEY), {}),
         "solved": (nbformat.read(SOURCE, as_version=4), {}),
         "untouched": (nbformat.read(release, as_version=4), {}),
         "z-partial": (partial(), {}),
@@ -154,7 +190,7 @@ def printed(course, student: str) -> str:
 
 def test_every_learner_has_every_criterion(rows):
     learners = {r["student"] for r in rows}
-    assert len(learners) == 7
+    assert len(learners) == 10
     for learner in learners:
         assert {r["criterion"] for r in rows if r["student"] == learner} == set(CRITERIA)
     assert {r["sandbox"] for r in rows} == {"bwrap"}
@@ -179,9 +215,17 @@ def test_nbgrader_agrees_with_grader_grade(course, scores):
 
 
 def test_cheats_gain_nothing(course, scores):
-    for student in ("cheat-answer-search", "cheat-fake-scores", "cheat-overwrite",
-                    "z-partial"):
+    for student in ("cheat-answer-search", "cheat-fake-scores", "cheat-forge-gradebook",
+                    "cheat-loop", "cheat-overwrite", "cheat-print-key", "z-partial"):
         assert scores[student] == scores["a-partial"], student
     text = printed(course, "cheat-answer-search")
     assert "found []" in text and "the grader cannot load the answers" in text
     assert "written []" in printed(course, "cheat-overwrite")
+    assert "gradebook []" in printed(course, "cheat-forge-gradebook")
+    assert (course / "gradebook.db").is_file()
+    key = printed(course, "cheat-print-key")
+    assert "no key:" in key and "hallucinated-specificity" not in key
+
+
+def test_a_notebook_that_never_ends_is_stopped_and_graded_on_its_files(rows):
+    assert run_of(rows, "cheat-loop")[1] in ("timeout", "interrupted")
