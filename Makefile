@@ -7,7 +7,7 @@ PYTHON ?= python3
 export UV_PYTHON_DOWNLOADS := never
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test build lint bench env release learner-pack
+.PHONY: serve test build lint bench bench-cohort env release learner-pack
 
 serve: env
 	$(UV) run --locked mkdocs serve --dev-addr 127.0.0.1:8000
@@ -26,7 +26,11 @@ bench: env
 	$(UV) run --locked python bench/bench_advisor.py
 	$(UV) run --locked python bench/bench_probe_grade.py
 	$(UV) run --locked python bench/bench_batch.py
+	$(UV) run --locked python bench/bench_autograde.py
 	$(UV) run --locked python bench/bench_synthesis.py
+
+bench-cohort: env
+	$(UV) run --locked python bench/bench_cohort_routine.py
 
 env: $(UV)
 	$(UV) sync --locked

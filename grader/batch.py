@@ -87,7 +87,11 @@ def grade_data(learner: Learner) -> tuple[dict[str, Any], str]:
     from grader.feedback import feedback_dict
     from grader.grade import grade_submission
 
-    return feedback_dict(grade_submission(exercise, learner.folder), visibility), ""
+    grade = grade_submission(exercise, learner.folder)
+    skipped = grade.skipped
+    note = (f"{len(skipped)} row(s) of tags.csv skipped, log ids not in the dataset (first: "
+            f"line {skipped[0].line}: {skipped[0].hint})" if skipped else "")
+    return feedback_dict(grade, visibility), note
 
 
 def render_page(data: dict[str, Any]) -> str:

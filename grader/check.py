@@ -8,7 +8,7 @@ from the learner's own tags, and checks the prose's sections and length.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.claim_scoring import FIGURE, ProseParams, prose_agreement
@@ -19,9 +19,8 @@ from grader.report import REPORT_MAX_WORDS
 from grader.tags import Tag, load_tags
 from grader.written import WrittenWork, read_written_work
 from labkit.codebook import DEFAULT_CODEBOOK, Codebook, load_codebook
-from labkit.supportchat import load_chat_logs
-
-CHECKABLE = ("failure-audit",)
+from labkit.exercise_logs import load_exercise_logs
+from labkit.supportchat import DATA_DIR
 
 
 @dataclass(frozen=True)
@@ -32,19 +31,30 @@ class CheckResult:
     logs: int
     report_problems: list[Problem]
     report_notes: list[str]
+    skipped: list[Problem] = field(default_factory=list)
+    report_checked: bool = True
 
     @property
     def ready(self) -> bool:
-        """True when every log is tagged and the report has nothing to fix."""
-        return self.tagged == self.logs and not self.report_problems and not self.report_notes
+        """True when every log is tagged, no row is skipped and the report has nothing to
+        fix."""
+        return (self.tagged == self.logs and not self.skipped and not self.report_problems
+                and not self.report_notes)
 
     def render(self) -> str:
         """The lines a learner reads."""
         lines = [f"tags.csv: well-formed; {self.tagged} of {self.logs} logs tagged"
                  + ("" if self.tagged == self.logs else " (tag every log before you submit)")]
+        if self.skipped:
+            lines.append(f"tags.csv: {len(self.skipped)} row(s) name logs that are not in the "
+                         "dataset and would be skipped when graded:")
+            lines += [problem.render() for problem in self.skipped]
         lines += [problem.render() for problem in self.report_problems]
         lines += [f"report.md: {note}" for note in self.report_notes]
-        if not self.report_problems and not self.report_notes:
+        if not self.report_checked:
+            lines.append("report.md: none here (hand one in only if your exercise asks "
+                         "for a report)")
+        elif not self.report_problems and not self.report_notes:
             lines.append("report.md: claims block valid, every pointer and quote resolves; "
                          "four sections, within the length limit, agreeing with the claims")
         lines.append("ready to submit" if self.ready else "not ready yet: fix the lines above")
@@ -59,15 +69,26 @@ def self_check(submission: str | Path = ".") -> None:
         print(error)
 
 
-def check_submission(submission: Path) -> CheckResult:
-    """Validate the files of a failure-audit submission; raise `UnusableInput` if the tags
-    cannot be used."""
-    codebook = load_codebook(DEFAULT_CODEBOOK)
-    log_ids = [log.log_id for log in load_chat_logs()]
-    tags = load_tags(find_file(submission, TAGS_FILE), codebook, log_ids)
-    written = read_written_work(submission / REPORT_FILE, codebook, load_materials())
-    problems, notes = report_findings(written, tags, codebook)
-    return CheckResult(len(tags), len(log_ids), problems, notes)
+def check_submission(submission: Path, exercise: Path | None = None) -> CheckResult:
+    """Validate the files of a failure-audit submission, against the course's data or an
+    exercise folder's codebook and logs; raise `UnusableInput` if the tags cannot be used.
+    In an exercise folder the report is checked only when one was handed in (whether the
+    exercise asks for one is in its rubric, which a participant does not have)."""
+    if exercise is None:
+        codebook, data = load_codebook(DEFAULT_CODEBOOK), DATA_DIR
+        logs = load_exercise_logs(data)
+    else:
+        from grader.exercise_folder import load_public
+
+        codebook, logs = load_public(exercise)
+        data = exercise
+    log_ids = [log.id for log in logs]
+    sheet = load_tags(find_file(submission, TAGS_FILE), codebook, log_ids)
+    if exercise is not None and not (submission / REPORT_FILE).exists():
+        return CheckResult(len(sheet.tags), len(log_ids), [], [], sheet.skipped, False)
+    written = read_written_work(submission / REPORT_FILE, codebook, load_materials(data))
+    problems, notes = report_findings(written, sheet.tags, codebook)
+    return CheckResult(len(sheet.tags), len(log_ids), problems, notes, sheet.skipped)
 
 
 def report_findings(written: WrittenWork, tags: list[Tag],

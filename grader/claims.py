@@ -31,7 +31,7 @@ from pydantic import (
 from grader.errors import CONTROL, Problem, UnusableInput, fix_for
 from grader.front_matter import FrontMatter, split_front_matter
 from grader.materials import ELISION, Materials
-from grader.tags import resolve_label
+from grader.tags import id_hint, resolve_label
 from labkit.codebook import Codebook
 
 MARKUP = re.compile(r"<\s*[A-Za-z/!?]|" + CONTROL.pattern)
@@ -46,6 +46,7 @@ def _text(limit: int, minimum: int = 1) -> object:
 
 
 Id = _text(40)
+LogId = _text(120)  # as long as an exercise's log id may be (labkit.exercise_logs)
 Pointer = _text(120)
 MAX_CLAIM_CHARS = 300  # the longest text a claim field takes; a longer one is refused
 Sentence = _text(MAX_CLAIM_CHARS)
@@ -60,7 +61,7 @@ class _Claims(BaseModel):
 class Evidence(_Claims):
     """One log that shows the finding, with the bot's own words from it."""
 
-    log: Id = Field(description="a log id of the dataset, e.g. SC-014")
+    log: LogId = Field(description="a log id of the dataset, e.g. SC-014")
     quote: Sentence = Field(
         description="the bot's words in that log, verbatim, at least 4 words; '...' may join "
                     "two fragments of the same turn, each at least 2 words")
@@ -399,9 +400,8 @@ def _reference_problems(claims: AuditClaims, block: FrontMatter, file: str,
         if item.log not in materials.turns:
             problems.append(Problem("unknown-log-id", file, f"evidence[{i + 1}].log '{item.log}' "
                                     "is not a log of the dataset", where,
-                                    "cite logs by their ids as the dataset writes them, e.g. "
-                                    f"{min(materials.turns)}.", f"evidence[{i + 1}].log"))
-        elif materials.quote_occurs(item.log, item.quote, "customer"):
+                                    id_hint(item.log, materials.turns), f"evidence[{i + 1}].log"))
+        elif materials.quote_occurs(item.log, item.quote, by_model=False):
             problems.append(Problem("quote-not-bot", file, f"evidence[{i + 1}].quote is the "
                                     f"customer's words in {item.log}, not the bot's",
                                     block.line_of(("evidence", i, "quote")),

@@ -44,12 +44,15 @@ def _emit(text: str, out: Path | None) -> None:
 
 
 FORCE_HELP = "Replace the --out file if it exists (never the files being graded)."
+EXERCISE_HELP = ("A course exercise id (failure-audit, red-team-probe, cross-domain-synthesis) "
+                 "or the folder of your own exercise (made by `grader new-exercise`).")
 
 
 @app.command()
 def grade(
     submission: Annotated[Path, typer.Option(help="Folder holding the learner's files.")],
-    exercise: Annotated[str, typer.Option(help="Exercise id, e.g. failure-audit.")] = "",
+    exercise: Annotated[str, typer.Option(
+        help=EXERCISE_HELP)] = "",
     rubric: Annotated[Path | None, typer.Option(
         help="A rubric YAML of your own (its answer key and codebook beside it).")] = None,
     format: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.text,
@@ -62,8 +65,11 @@ def grade(
              "own model variant (as nbgrader's autograde requires).")] = "",
 ) -> None:
     """Grade one submission folder against an exercise's answer key."""
+    from grader.exercise_folder import folder_rubric, is_exercise_folder
     from grader.rubric import exercise_rubric, known_exercises
 
+    if rubric is None and exercise and is_exercise_folder(exercise):
+        rubric = folder_rubric(Path(exercise))
     if rubric is None:
         if not known_exercises():
             typer.echo("No answer keys are here: grading is your mentor's. To check your files "
@@ -175,9 +181,13 @@ def graded_files(exercise: Exercise, rubric_path: Path, submission: Path) -> lis
 
 
 def _course_rubric(exercise: str) -> Path:
-    """The rubric of one of the course's exercises; a usage error for another name."""
+    """The rubric of one of the course's exercises, or of an exercise folder; a usage error
+    for another name."""
+    from grader.exercise_folder import folder_rubric, is_exercise_folder
     from grader.rubric import exercise_rubric, known_exercises
 
+    if exercise and is_exercise_folder(exercise):
+        return folder_rubric(Path(exercise))
     if exercise not in known_exercises():
         raise typer.BadParameter(
             f"'{exercise}' is not an exercise; choose one of: "
@@ -201,7 +211,7 @@ def grade_batch(
     out: Annotated[Path, typer.Option(
         help="Folder for feedback/, scores.csv, failures.csv and manifest.json; a rerun into "
              "it grades only what is new or changed.")],
-    exercise: Annotated[str, typer.Option(help="Exercise id, e.g. failure-audit.")] = "",
+    exercise: Annotated[str, typer.Option(help=EXERCISE_HELP)] = "",
     rubric: Annotated[Path | None, typer.Option(
         help="A rubric YAML of your own (its answer key and codebook beside it).")] = None,
     workers: Annotated[int, typer.Option(
@@ -237,17 +247,16 @@ def grade_batch(
 @app.command()
 def check(
     submission: Annotated[Path, typer.Option(help="Folder holding your files.")] = Path("."),
-    exercise: Annotated[str, typer.Option(help="Exercise id.")] = "failure-audit",
+    exercise: Annotated[str, typer.Option(help=EXERCISE_HELP)] = "failure-audit",
 ) -> None:
     """Check that a submission is well-formed and complete (reads no answer key)."""
-    from grader.check import CHECKABLE, check_submission
+    from grader.check import check_submission
+    from grader.exercise_folder import is_exercise_folder
 
-    exercises = (*CHECKABLE, "red-team-probe", "cross-domain-synthesis")
-    if exercise not in exercises:
-        raise typer.BadParameter(f"choose one of: {', '.join(exercises)}",
-                                 param_hint="--exercise")
     try:
-        if exercise == "red-team-probe":  # only then: it needs scikit-learn and scipy
+        if is_exercise_folder(exercise):  # a workshop's own: its codebook.yaml and logs
+            result = check_submission(submission, Path(exercise))
+        elif exercise == "red-team-probe":  # only then: it needs scikit-learn and scipy
             from grader.probe_grade import check_probe
 
             result = check_probe(submission)
@@ -351,6 +360,33 @@ def taxonomy_validate(
     typer.echo(f"{file}: valid codebook")
 
 
+@app.command("new-exercise")
+def new_exercise(
+    logs: Annotated[Path, typer.Option(
+        help="Your logs: a CSV export (one row per log) or JSONL in the generic format.")],
+    codebook: Annotated[Path, typer.Option(help="Your codebook YAML (the course's format).")],
+    out: Annotated[Path, typer.Option(help="The new exercise folder (must not exist).")],
+    id_column: Annotated[str, typer.Option(help="CSV: the column of log ids.")] = "id",
+    input_column: Annotated[str, typer.Option(
+        help="CSV: the column of user messages.")] = "input",
+    output_column: Annotated[str, typer.Option(
+        help="CSV: the column of model replies.")] = "output",
+    title: Annotated[str, typer.Option(help="The exercise's title in feedback.")] = "",
+    include: Annotated[list[Path] | None, typer.Option(
+        help="A file to hand out with the logs (facts, articles); repeat for more.")] = None,
+) -> None:
+    """Start an exercise of your own: logs, codebook, an answer key and rubric to fill in,
+    and a handout folder for participants."""
+    from grader.new_exercise import HANDOUT
+    from grader.new_exercise import new_exercise as scaffold
+
+    folder = scaffold(logs, codebook, out, (id_column, input_column, output_column), title,
+                      tuple(include or ()))
+    count = sum(1 for line in (folder / "logs.jsonl").open(encoding="utf-8") if line.strip())
+    typer.echo(f"{folder}: {count} logs; next, fill in answer_key.csv (see README.md), "
+               f"then give participants {folder / HANDOUT} only")
+
+
 def main() -> None:
     """Entry point: run the app, turning an unexpected exception into exit status 1."""
     try:
@@ -380,7 +416,7 @@ def cohort_report(
         help="The learners' folders: nbgrader's submitted/ (<learner>/<exercise>/) or one "
              "folder per learner.")],
     out: Annotated[Path, typer.Option(help="Folder for report.html and report.json.")],
-    exercise: Annotated[str, typer.Option(help="Exercise id, e.g. failure-audit.")] = "",
+    exercise: Annotated[str, typer.Option(help=EXERCISE_HELP)] = "",
     rubric: Annotated[Path | None, typer.Option(
         help="A rubric YAML of your own (its answer key and codebook beside it).")] = None,
     min_share: Annotated[float, typer.Option(
@@ -415,3 +451,29 @@ def cohort_report(
         typer.echo(visible(f"not graded: {learner.learner}: {first['file']}: "
                            f"{first['message']} [{first['code']}]", one_line=True), err=True)
     typer.echo(f"report in {out}: report.html, report.json")
+
+
+@app.command()
+def autograde(
+    assignment: Annotated[str, typer.Argument(help="The nbgrader assignment, e.g. failure-audit.")],
+    course: Annotated[Path, typer.Option(
+        help="The nbgrader course folder (nbgrader_config.py, gradebook.db, submitted/).")
+    ] = Path("."),
+    workers: Annotated[int, typer.Option(
+        min=0, help="Notebooks run at once (0: one per core).")] = 0,
+    student: Annotated[list[str] | None, typer.Option(
+        help="Autograde only this learner (repeat for several).")] = None,
+    force: Annotated[bool, typer.Option(
+        help="Autograde again learners already autograded (as nbgrader's --force).")] = False,
+    quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
+) -> None:
+    """Run nbgrader's autograde on many notebooks at once; one process writes the gradebook."""
+    from grader.parallel_autograde import report_lines, run_autograde
+
+    result = run_autograde(assignment, course, workers=workers or None,
+                           students=student or [], force=force, quiet=quiet)
+    lines, summary = report_lines(result, course)
+    for line in lines:
+        typer.echo(line, err=True)
+    typer.echo(summary)
+    raise typer.Exit(result.status)

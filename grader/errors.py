@@ -55,6 +55,13 @@ ERROR_CODES: dict[str, str] = {
     "scheduler-unreachable": "no Dask scheduler answers at the --scheduler address",
     "learner-id-clash": "two learners' folder names differ only in case",
     "submission-changed": "a submission kept changing while it was graded",
+    "course-invalid": "the --course folder is not an nbgrader course that can be read",
+    "assignment-not-generated": "the assignment is not in the course's gradebook yet",
+    "notebook-invalid": "nbgrader could not autograde a learner's notebook",
+    "notebook-stopped": "autograde stopped a notebook and graded the files it had written",
+    "worker-killed": "the process autograding a learner died, twice",
+    "exercise-not-found": "--exercise names neither a course exercise nor an exercise folder",
+    "logs-invalid": "an exercise's logs (logs.jsonl, or the CSV they are made from) cannot be read",
 }
 # Problems that mean nothing was handed in, rather than something unusable.
 NOT_SUBMITTED = frozenset({"submission-not-found", "file-missing", "file-empty"})

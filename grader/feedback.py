@@ -43,6 +43,7 @@ def feedback_dict(grade: Grade, visibility: Visibility = "formative") -> dict[st
         ],
         "under_used": {k: {"yours": a, "reference": b} for k, (a, b) in under.items()},
         "over_used": {k: {"yours": a, "reference": b} for k, (a, b) in over.items()},
+        "skipped_rows": [p.as_dict() for p in grade.skipped],
     }
     if visibility == "released":
         data["review"] = released_review(grade)
@@ -101,6 +102,8 @@ def render_text(data: dict, width: int = 100) -> str:
     for c in data["criteria"]:
         scores.add_row(c["id"], points_text(c), c["status"], c["feedback"])
     console.print(scores)
+    for line in skipped_lines(data):
+        console.print(line)
     console.print(
         f"agreement: accuracy {metrics['accuracy']:.2f}  cohen_kappa {_num(metrics['cohen_kappa'])}"
         f"  macro_f1 {_num(metrics['macro_f1'])}  coverage {metrics['coverage']:.2f}"
@@ -123,6 +126,20 @@ def render_text(data: dict, width: int = 100) -> str:
             review.add_row(row["log_id"], row["yours"], row["reference"], row["rationale"])
         console.print(review)
     return console.file.getvalue()
+
+
+def skipped_lines(data: dict, shown: int = 10) -> list[str]:
+    """The rows of tags.csv that were not graded because their log ids are not in the
+    dataset: a count, then the first `shown` with their line and fix."""
+    rows = data.get("skipped_rows") or []
+    if not rows:
+        return []
+    lines = [f"{len(rows)} row{'s' if len(rows) != 1 else ''} of tags.csv skipped (log ids not "
+             "in the dataset; the other rows are graded):"]
+    lines += [f"  line {r['line']}: {r['message']}; {r['hint']}" for r in rows[:shown]]
+    if len(rows) > shown:
+        lines.append(f"  ... and {len(rows) - shown} more")
+    return lines
 
 
 def points_text(criterion: dict) -> str:

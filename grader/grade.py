@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -38,6 +38,7 @@ class Grade(Totals):
     scores: list[Score]
     metrics: dict[str, object]
     context: Context
+    skipped: list[Problem] = field(default_factory=list)  # tags rows of unknown logs
 
 
 def find_file(folder: Path, name: str) -> Path:
@@ -144,15 +145,17 @@ def grade_submission(exercise: Exercise, submission: Path) -> Grade:
     """Grade the submission folder; raise `UnusableInput` if its tags cannot be used.
 
     A missing or unusable report does not stop grading: its criteria say why they scored
-    nothing (status `not-submitted` or `invalid`), and the tags are still scored.
+    nothing (status `not-submitted` or `invalid`), and the tags are still scored. Rows of
+    tags.csv for logs the key does not have are skipped and listed in `Grade.skipped`.
     """
-    tags = load_tags(find_file(submission, TAGS_FILE), exercise.codebook, exercise.key.entries)
+    sheet = load_tags(find_file(submission, TAGS_FILE), exercise.codebook, exercise.key.entries)
+    tags = sheet.tags
     alignment = align(exercise.key, tags)
     written = None
     if exercise.materials is not None:
         written = read_written_work(submission / REPORT_FILE, exercise.codebook,
                                     exercise.materials, exercise.rubric.claims.schema_)
     context = Context(exercise.codebook, exercise.key, tags, alignment, written,
-                      exercise.planted, exercise.rubric.claims)
+                      exercise.planted, exercise.rubric.claims, len(sheet.skipped))
     scores = [SCORERS[c.scorer][0](context, c) for c in exercise.rubric.criteria]
-    return Grade(exercise.rubric, scores, tag_metrics(alignment), context)
+    return Grade(exercise.rubric, scores, tag_metrics(alignment), context, sheet.skipped)

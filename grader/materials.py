@@ -1,7 +1,7 @@
 """The public materials a claim may point into: the logs, the knowledge base, the system prompt.
 
-A claim's pointer must resolve here, and an evidence quote must occur in the bot's turns of
-its log. Everything in this module reads only the dataset learners have, never an answer key,
+A claim's pointer must resolve here, and an evidence quote must occur in the model's turns
+of its log. Everything in this module reads only the dataset learners have, never an answer key,
 so `grader check` can resolve every pointer and quote before a learner submits.
 
 Pointer forms (one string each):
@@ -19,7 +19,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from labkit.supportchat import DATA_DIR, load_chat_logs, load_knowledge_base, load_system_prompt
+from labkit.exercise_logs import MODEL_ROLES, load_exercise_logs
+from labkit.supportchat import DATA_DIR, load_knowledge_base, load_system_prompt
 
 PROMPT_FILE = "system_prompt.md"
 KB_FILE = "knowledge_base.yaml"
@@ -92,11 +93,13 @@ class Materials:
             return None, f"'{anchor}' is neither an article id nor missing:<topic>"
         return None, f"'{file}' is not one of the materials"
 
-    def quote_occurs(self, log_id: str, quote: str, role: str = "bot") -> bool:
-        """True when the quote is in one of the log's turns by `role`; `...` may join
-        fragments of the same turn, which must then occur in order."""
+    def quote_occurs(self, log_id: str, quote: str, by_model: bool = True) -> bool:
+        """True when the quote is in one of the log's turns by the model (or, if not
+        `by_model`, by anyone else); `...` may join fragments of the same turn, which must
+        then occur in order."""
         fragments = [normalise(f) for f in ELISION.split(quote) if f.strip()]
-        texts = [text for who, text in self.turns.get(log_id, ()) if who == role]
+        texts = [text for who, text in self.turns.get(log_id, ())
+                 if (who.lower() in MODEL_ROLES) == by_model]
         for turn in texts:
             text, start = normalise(turn), 0
             for fragment in fragments:
@@ -110,13 +113,17 @@ class Materials:
 
 
 def load_materials(data_dir: Path = DATA_DIR) -> Materials:
-    """The support-chat materials of `data_dir` (the course's dataset by default)."""
-    sections = re.findall(r"^##\s+(.+?)\s*$", load_system_prompt(data_dir), re.M)
-    logs = load_chat_logs(data_dir)
-    if not logs:
-        raise ValueError("logs.jsonl holds no logs")
+    """The materials of `data_dir` (the course's support-chat dataset by default): its
+    `logs.jsonl` in the generic format of `labkit.exercise_logs`, and, where the folder has
+    them, `system_prompt.md` and `knowledge_base.yaml` (a workshop's own exercise may have
+    neither). Raises `LogsProblem` (a ValueError) for logs that cannot be read."""
+    prompt = data_dir / PROMPT_FILE
+    sections = (re.findall(r"^##\s+(.+?)\s*$", load_system_prompt(data_dir), re.M)
+                if prompt.exists() else [])
+    articles = (load_knowledge_base(data_dir) if (data_dir / KB_FILE).exists() else [])
     return Materials(
-        turns={log.log_id: tuple((t.role, t.text) for t in log.turns) for log in logs},
+        turns={log.id: tuple((t.role, t.text) for t in log.turns)
+               for log in load_exercise_logs(data_dir)},
         prompt_sections={slug(s): s for s in sections},
-        articles={a.id: a.title for a in load_knowledge_base(data_dir)},
+        articles={a.id: a.title for a in articles},
     )

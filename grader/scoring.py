@@ -90,6 +90,7 @@ class Context:
     written: WrittenWork | None = None
     planted: PlantedCauses | None = None
     settings: ClaimsSettings | None = None
+    skipped: int = 0  # rows of tags.csv whose log ids are not in the dataset
 
 
 def scored(criterion: Criterion, fraction: float, explanation: str,
@@ -118,9 +119,14 @@ def label_credit(given: str, correct: tuple[str, ...], codebook: Codebook,
 
 
 def _no_tags(context: Context, criterion: Criterion) -> Score | None:
-    """The not-submitted score when the tags file has no rows, else None."""
+    """The not-submitted score when the tags file has no rows (invalid when it has rows but
+    none names a log of the dataset), else None."""
     if context.tags:
         return None
+    if context.skipped:
+        return scored(criterion, 0, f"None of the {context.skipped} rows of tags.csv names a "
+                      "log of the dataset, so none could be graded: see the rows skipped, "
+                      "fix the ids and hand in again.", "invalid")
     return scored(criterion, 0, "No tags were handed in: tags.csv has no rows.",
                   "not-submitted")
 
@@ -141,9 +147,13 @@ def tag_agreement(context: Context, criterion: Criterion) -> Score:
     missing = context.alignment.learner.count(MISSING)
     parts = [f"{exact} of {n} logs carry an accepted label"]
     if family:
-        parts.append(f"{family} more are in the right family ({family_credit:g} credit each)")
+        parts.append(f"{family} more {_are(family)} in the right family "
+                     f"({family_credit:g} credit each)")
     if missing:
-        parts.append(f"{missing} are not tagged (0 credit; add a row for each)")
+        parts.append(f"{missing} {_are(missing)} not tagged (0 credit; add a row for each)")
+    if context.skipped:
+        parts.append(f"{context.skipped} row{'s' if context.skipped != 1 else ''} of tags.csv "
+                     "skipped: log ids not in the dataset (see the rows skipped)")
     advice = _confusion_advice(context)
     return Score(
         criterion=criterion.id,
@@ -151,6 +161,11 @@ def tag_agreement(context: Context, criterion: Criterion) -> Score:
         max_points=criterion.points,
         explanation="; ".join(parts) + "." + (f" {advice}" if advice else ""),
     )
+
+
+def _are(count: int) -> str:
+    """The verb agreeing with `count` logs."""
+    return "is" if count == 1 else "are"
 
 
 def _confusion_advice(context: Context) -> str:

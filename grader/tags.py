@@ -3,6 +3,12 @@
 Format: UTF-8 (a BOM is fine), comma-separated, a header row, columns `log_id,label`
 (required) and `secondary_labels` (semicolon-separated codes), `note` (optional); one row
 per log. Every problem in the file is reported at once, so one fix-and-rerun is enough.
+
+Log ids are any text the exercise's logs define, matched exactly (case included) after the
+white space around them is dropped. A row whose id is not one of the exercise's logs is
+reported and skipped, not fatal: the rest of the file is graded, and the report says which
+rows were left out and why (with the id it most likely meant, or a note that only the case
+differs).
 """
 
 from __future__ import annotations
@@ -36,6 +42,33 @@ class Tag:
     note: str = ""
 
 
+@dataclass(frozen=True)
+class TagSheet:
+    """A `tags.csv` as read: the usable rows, and the rows skipped because their log id is
+    not one of the exercise's logs (each an `unknown-log-id` problem with its line)."""
+
+    tags: list[Tag]
+    skipped: list[Problem]
+
+
+def id_hint(log_id: str, known: Collection[str], suggest: bool = True) -> str:
+    """How to fix a log id that is not one of `known`: the id that differs only in case (ids
+    match exactly), else the closest id, else an example of the ids the dataset uses; a
+    plain hint when not `suggest` (a problem past the cut, not shown: a suggestion costs a
+    pass over every id)."""
+    if not suggest:
+        return "use the log ids of the dataset."
+    folded = log_id.casefold()
+    same = next((k for k in known if k.casefold() == folded), None)
+    if same is not None:
+        return f"ids are matched exactly, case included: write '{same}'."
+    close = difflib.get_close_matches(log_id, list(known), n=1)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    return (f"use the log ids as the dataset writes them, e.g. '{min(known)}'." if known
+            else "use the log ids of the dataset.")
+
+
 def label_problem(raw: str, codebook: Codebook, where: tuple[str, int], column: str,
                   suggest: bool = True) -> Problem:
     """An `unknown-label` problem with the closest valid code suggested (unless not
@@ -51,7 +84,7 @@ def label_problem(raw: str, codebook: Codebook, where: tuple[str, int], column: 
     elif close:
         hint = f"did you mean '{close[0]}'?"
     else:
-        hint = "use a code from the taxonomy page."
+        hint = f"use a code of the codebook '{codebook.name}': {', '.join(codebook.codes)}."
     return Problem(
         "unknown-label",
         file,
@@ -152,8 +185,9 @@ def unclosed_quote_line(text: str) -> int | None:
     return None
 
 
-def load_tags(path: Path, codebook: Codebook, log_ids: Collection[str]) -> list[Tag]:
-    """Validate and read `tags.csv`; raise `UnusableInput` listing every problem found."""
+def load_tags(path: Path, codebook: Codebook, log_ids: Collection[str]) -> TagSheet:
+    """Validate and read `tags.csv`; raise `UnusableInput` listing every problem found.
+    Rows whose log id is not in `log_ids` are skipped and returned as problems, not raised."""
     file = path.name
     header, rows = read_table(path)
     missing = [name for name in REQUIRED_COLUMNS if name not in header]
@@ -166,16 +200,24 @@ def load_tags(path: Path, codebook: Codebook, log_ids: Collection[str]) -> list[
     column = {name: header.index(name) for name in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)
               if name in header}
     problems: list[Problem] = []
+    skipped: list[Problem] = []
     tags: list[Tag] = []
     first_line: dict[str, int] = {}
+    known = log_ids if isinstance(log_ids, set | frozenset | dict) else frozenset(log_ids)
     for line, fields in rows:
         if len(fields) > len(header):
             problems.append(Problem("bad-row", file, f"{len(fields)} fields, header has "
                                     f"{len(header)}", line, "quote a note that contains commas."))
             continue
         cell = {name: fields[i].strip() if i < len(fields) else "" for name, i in column.items()}
-        tag = _read_row(cell, codebook, log_ids, (file, line), problems)
+        tag = _read_row(cell, codebook, (file, line), problems)
         if tag is None:
+            continue
+        if tag.log_id not in known:
+            skipped.append(Problem(
+                "unknown-log-id", file,
+                f"log '{tag.log_id}' is not in the dataset; the row is not graded", line,
+                id_hint(tag.log_id, known, suggest=len(skipped) < MAX_PROBLEMS)))
             continue
         if tag.log_id in first_line:
             problems.append(Problem("duplicate-log-id", file, f"log '{tag.log_id}' is tagged again",
@@ -184,15 +226,15 @@ def load_tags(path: Path, codebook: Codebook, log_ids: Collection[str]) -> list[
             continue
         first_line[tag.log_id] = line
         tags.append(tag)
-    if problems:
-        raise UnusableInput(problems)  # a flood is cut, with a count of the rest
-    return tags
+    if problems:  # with the rows that would be skipped: one fix-and-rerun is enough
+        everything = sorted([*problems, *skipped], key=lambda p: p.line or 0)
+        raise UnusableInput(everything)  # a flood is cut, with a count of the rest
+    return TagSheet(tags, skipped)
 
 
 def _read_row(
     cell: dict[str, str],
     codebook: Codebook,
-    log_ids: Collection[str],
     where: tuple[str, int],
     problems: list[Problem],
 ) -> Tag | None:
@@ -206,11 +248,6 @@ def _read_row(
         return None
     suggest = len(problems) <= MAX_PROBLEMS  # problems past the cut are counted, not shown
     log_id = cell["log_id"]
-    if log_id not in log_ids:
-        close = difflib.get_close_matches(log_id.upper(), list(log_ids), n=1) if suggest else []
-        hint = f"did you mean '{close[0]}'?" if close else "use the log ids from the dataset."
-        problems.append(Problem("unknown-log-id", file, f"log '{log_id}' is not in the dataset",
-                                line, hint))
     label = resolve_label(cell["label"], codebook)
     if label is None:
         problems.append(label_problem(cell["label"], codebook, where, "label", suggest))

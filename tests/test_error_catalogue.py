@@ -11,9 +11,11 @@ temporary folder and `SETUP` builds that part there.
 The tests hold the page, the fixtures and the grader in step: every `## code` section of
 `course/reference/errors.md` has a fixture, or is one of the codes only nbgrader's steps
 report (`NBGRADER_ONLY`, each covered by a test in `tests/test_nbgrader.py`) or only a
-cohort changing during a batch gives (`BATCH_ONLY`, in `tests/test_batch.py`); every fixture
-names a section; every section shows an example, and the example of a code with a fixture
-is what the fixture really prints, not an invented message.
+cohort changing during a batch gives (`BATCH_ONLY`, in `tests/test_batch.py`) or only
+notebooks run by `grader autograde` give (`AUTOGRADE_ONLY`, in
+`tests/test_parallel_autograde.py`); every fixture names a section; every section shows an
+example, and the example of a code with a fixture is what the fixture really prints, not an
+invented message.
 """
 
 from __future__ import annotations
@@ -54,13 +56,24 @@ BATCH_TESTS = ROOT / "tests" / "test_batch.py"
 BATCH_ONLY = {
     "submission-changed": "test_a_submission_that_keeps_changing_is_reported",
 }
+# Codes that only `grader autograde` gives while it runs learners' notebooks (a notebook
+# nbgrader cannot autograde, one stopped by its limits, a worker that died), and the test in
+# `tests/test_parallel_autograde.py` that covers each.
+AUTOGRADE_TESTS = ROOT / "tests" / "test_parallel_autograde.py"
+AUTOGRADE_ONLY = {
+    "notebook-invalid": "test_stopped_and_unusable_notebooks_are_listed_and_the_batch_goes_on",
+    "notebook-stopped": "test_stopped_and_unusable_notebooks_are_listed_and_the_batch_goes_on",
+    "worker-killed": "test_a_killed_worker_is_a_coded_problem_and_the_rest_is_graded",
+}
 # Problems of report.md's claims block (and of project 2's analysis.csv, and of project 3's
-# files): `grader check` lists them under a well-formed tags.csv (or design and log) and exits
-# 0 with "not ready yet", since they never stop the rest being graded.
-REPORT_CODES = frozenset({"analysis-invalid", "claims-missing", "claims-syntax", "claims-invalid",
-                          "claims-not-committed", "pointer-unresolved", "quote-not-found",
-                          "quote-not-bot", "unified-invalid", "rejects-invalid",
-                          "clusters-invalid", "unknown-record-id", "record-not-clustered"})
+# files), and rows of tags.csv for logs not in the dataset: `grader check` lists them under a
+# well-formed tags.csv (or design and log) and exits 0 with "not ready yet", since they never
+# stop the rest being graded.
+REPORT_CODES = frozenset({"unknown-log-id", "analysis-invalid", "claims-missing",
+                          "claims-syntax", "claims-invalid", "claims-not-committed",
+                          "pointer-unresolved", "quote-not-found", "quote-not-bot",
+                          "unified-invalid", "rejects-invalid", "clusters-invalid",
+                          "unknown-record-id", "record-not-clustered"})
 
 HEADING = re.compile(r"^## (\S+)\s*$", re.M)
 EXAMPLE = re.compile(r"^```text\n(.*?)^```", re.M | re.S)
@@ -208,9 +221,10 @@ def test_the_pages_example_is_what_the_fixture_prints(code: str) -> None:
 
 def test_every_section_of_the_page_has_a_fixture_or_an_nbgrader_test() -> None:
     """No section of the page goes unproduced."""
-    uncovered = set(sections()) - set(FIXTURES) - set(NBGRADER_ONLY) - set(BATCH_ONLY)
+    uncovered = (set(sections()) - set(FIXTURES) - set(NBGRADER_ONLY) - set(BATCH_ONLY)
+                 - set(AUTOGRADE_ONLY))
     assert not uncovered, f"sections without a fixture in {CATALOGUE}: {sorted(uncovered)}"
-    assert not set(FIXTURES) & (set(NBGRADER_ONLY) | set(BATCH_ONLY))
+    assert not set(FIXTURES) & (set(NBGRADER_ONLY) | set(BATCH_ONLY) | set(AUTOGRADE_ONLY))
 
 
 def test_every_fixture_names_a_section_of_the_page() -> None:
@@ -220,23 +234,23 @@ def test_every_fixture_names_a_section_of_the_page() -> None:
     assert set(FIXTURES).issuperset(set(SETUP) | REPORT_CODES)
 
 
-@pytest.mark.parametrize("code", sorted(NBGRADER_ONLY))
-def test_the_codes_of_nbgrader_steps_have_an_example_and_a_test(code: str) -> None:
-    """A code only nbgrader reports has an example, and a test that looks for it."""
-    lines = example(code)
-    assert lines and f"[{code}]" in lines[0], f"## {code}: no example of the code"
-    tests = NBGRADER_TESTS.read_text(encoding="utf-8")
-    assert f"def {NBGRADER_ONLY[code]}(" in tests
-    assert f"[{code}]" in tests  # the test looks for the code itself
+# Each code without a fixture, and the test file and test that cover it.
+COVERED_ELSEWHERE = {
+    **{code: (NBGRADER_TESTS, test) for code, test in NBGRADER_ONLY.items()},
+    **{code: (BATCH_TESTS, test) for code, test in BATCH_ONLY.items()},
+    **{code: (AUTOGRADE_TESTS, test) for code, test in AUTOGRADE_ONLY.items()},
+}
 
 
-@pytest.mark.parametrize("code", sorted(BATCH_ONLY))
-def test_the_codes_of_a_changing_cohort_have_an_example_and_a_test(code: str) -> None:
-    """A code only a cohort changing during a batch gives has an example, and a test."""
+@pytest.mark.parametrize("code", sorted(COVERED_ELSEWHERE))
+def test_a_code_without_a_fixture_has_an_example_and_a_test(code: str) -> None:
+    """A code that only nbgrader's steps, a cohort changing during a batch or notebooks run
+    by `grader autograde` give has an example, and a test that looks for the code itself."""
     lines = example(code)
     assert lines and f"[{code}]" in lines[0], f"## {code}: no example of the code"
-    tests = BATCH_TESTS.read_text(encoding="utf-8")
-    assert f"def {BATCH_ONLY[code]}(" in tests
+    file, test = COVERED_ELSEWHERE[code]
+    tests = file.read_text(encoding="utf-8")
+    assert f"def {test}(" in tests
     assert f"[{code}]" in tests
 
 

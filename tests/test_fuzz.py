@@ -323,7 +323,8 @@ def lab(tmp_path_factory: pytest.TempPathFactory, exercise: Exercise) -> Lab:
     (root / "unresolved" / "report.md").write_text(
         report.replace("location: system_prompt.md#money-matters", "location: KB-99")
         .replace("log: SC-039", "log: SC-999"), encoding="utf-8")
-    tags = load_tags(DEMOS / "perfect" / "tags.csv", exercise.codebook, exercise.key.entries)
+    tags = load_tags(DEMOS / "perfect" / "tags.csv", exercise.codebook,
+                     exercise.key.entries).tags
     return Lab(root, exercise, tags)
 
 
@@ -622,7 +623,7 @@ def test_tags(lab: Lab, invariant: str, data: bytes) -> None:
     check = Check(invariant, "tags.csv", data)
     with hunting():
         tags, problems = check.run(lambda: load_tags(folder / "tags.csv", lab.exercise.codebook,
-                                                     lab.exercise.key.entries))
+                                                     lab.exercise.key.entries).tags)
         if invariant == "fix":  # a quote's problem names a line that holds a quote
             lines = re.split(r"\r\n|\r|\n", data.decode("utf-8-sig", "replace"))
             for problem in problems:

@@ -33,7 +33,6 @@ def problems_of(exercise, folder):
         (b"log_id,label,secondary_labels\nSC-001,no-failure,zzqx\n", "unknown-label",
          2, "taxonomy"),
         (b"log_id,label\nSC-001,no-failure\nSC-001,off-topic\n", "duplicate-log-id", 3, "line 2"),
-        (b"log_id,label\nSC-101,no-failure\n", "unknown-log-id", 2, "SC-10"),
         (b"log_id,label\nSC-001,\n", "empty-value", 2, "label"),
         (b"log_id,label,note\nSC-001,no-failure,fine, really\n", "bad-row", 2, "quote"),
     ],
@@ -61,7 +60,19 @@ def test_every_problem_is_reported_at_once(exercise, tmp_path):
     content = HEADER + (
         "SC-001,halucination,,\nSC-002,no-failure,,\nSC-002,off-topic,,\nSC-999,x,,\n")
     codes = [p.code for p in problems_of(exercise, write_tags(tmp_path / "s", content))]
-    assert codes == ["unknown-label", "duplicate-log-id", "unknown-log-id", "unknown-label"]
+    assert codes == ["unknown-label", "duplicate-log-id", "unknown-label"]  # SC-999: label x
+
+
+def test_rows_of_unknown_logs_are_skipped_with_a_fix_and_the_rest_graded(exercise, tmp_path):
+    """Ids match exactly after trimming: a case mismatch and an unknown id are reported and
+    skipped, not fatal; the hint names the id meant."""
+    content = HEADER + " SC-001 ,no-failure,,\nsc-002,no-failure,,\nSC-101,no-failure,,\n"
+    grade = grade_submission(exercise, write_tags(tmp_path / "s", content.encode()))
+    assert [(p.code, p.line) for p in grade.skipped] == [("unknown-log-id", 3),
+                                                         ("unknown-log-id", 4)]
+    assert "case included: write 'SC-002'" in grade.skipped[0].hint
+    assert "did you mean 'SC-10" in grade.skipped[1].hint
+    assert [t.log_id for t in grade.context.tags] == ["SC-001"]
 
 
 def test_forgiving_about_case_bom_and_spacing(exercise, tmp_path):
