@@ -22,6 +22,8 @@ from labkit.codebook import DEFAULT_CODEBOOK, Codebook, load_codebook
 from labkit.exercise_logs import load_exercise_logs
 from labkit.supportchat import DATA_DIR
 
+SKIPPED_SHOWN = 10  # rows of unknown logs listed in full; the rest are counted
+
 
 @dataclass(frozen=True)
 class CheckResult:
@@ -48,7 +50,9 @@ class CheckResult:
         if self.skipped:
             lines.append(f"tags.csv: {len(self.skipped)} row(s) name logs that are not in the "
                          "dataset and would be skipped when graded:")
-            lines += [problem.render() for problem in self.skipped]
+            lines += [problem.render() for problem in self.skipped[:SKIPPED_SHOWN]]
+            if len(self.skipped) > SKIPPED_SHOWN:
+                lines.append(f"... and {len(self.skipped) - SKIPPED_SHOWN} more such rows")
         lines += [problem.render() for problem in self.report_problems]
         lines += [f"report.md: {note}" for note in self.report_notes]
         if not self.report_checked:

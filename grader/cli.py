@@ -44,6 +44,9 @@ def _emit(text: str, out: Path | None) -> None:
 
 
 FORCE_HELP = "Replace the --out file if it exists (never the files being graded)."
+COURSE_CHECK_NOTE = ("note: checked against the course's failure audit (its logs and "
+                     "taxonomy); for a workshop's own exercise, add --exercise with the "
+                     "handout folder you were given.")
 EXERCISE_HELP = ("A course exercise id (failure-audit, red-team-probe, cross-domain-synthesis) "
                  "or the folder of your own exercise (made by `grader new-exercise`).")
 
@@ -234,9 +237,10 @@ def grade_batch(
     for line in problem_lines(result):
         typer.echo(line, err=True)
     failed = len({row["learner"] for row in result.failures})
+    kept = result.learners - failed - result.graded  # graded by an earlier run, unchanged
     typer.echo(f"{result.exercise}: {result.learners} learners ({result.layout} layout): "
-               f"{result.graded} graded now, {result.skipped} kept from the last run "
-               f"(unchanged), {failed} not graded")
+               f"{result.learners - failed} graded ({result.graded} now, {kept} kept from the "
+               f"last run, unchanged), {failed} not graded")
     for learner, note in sorted(result.notes.items()):
         typer.echo(f"note for {learner}: {note}")
     listed = ", failures.csv (who was not graded, and why)" if failed else ""
@@ -268,8 +272,13 @@ def check(
             result = check_submission(submission)
     except UnusableInput as error:
         typer.echo(str(error), err=True)
+        if exercise == "failure-audit" and any(p.code == "unknown-log-id"
+                                               for p in error.problems):
+            typer.echo(COURSE_CHECK_NOTE, err=True)
         raise typer.Exit(2) from None
     typer.echo(result.render())
+    if exercise == "failure-audit" and not result.tagged and result.skipped:
+        typer.echo(COURSE_CHECK_NOTE)
 
 
 @app.command()

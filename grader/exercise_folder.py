@@ -37,18 +37,31 @@ def is_exercise_folder(value: str | Path) -> bool:
     return str(value) not in COURSE_EXERCISES
 
 
+def not_found(folder: Path) -> UnusableInput:
+    """The `exercise-not-found` problem of a path that is not an exercise folder."""
+    return UnusableInput([Problem(
+        "exercise-not-found", str(folder), "no such exercise folder", None,
+        "pass the folder that holds the exercise's codebook.yaml and logs.jsonl (made by "
+        "`grader new-exercise`), or one of the course's exercises: "
+        f"{', '.join(COURSE_EXERCISES)}.")])
+
+
 def folder_rubric(folder: Path) -> Path:
-    """The rubric of an exercise folder, or a `rubric-invalid` problem saying how to get one."""
+    """The rubric of an exercise folder (or the rubric file itself, if given), or a problem
+    saying where the rubric is."""
+    if folder.is_file() and folder.suffix in (".yaml", ".yml"):
+        return folder  # the rubric named directly
     if not folder.is_dir():
-        raise UnusableInput([Problem("exercise-not-found", str(folder), "no such exercise folder",
-                                     None, "pass a folder made by `grader new-exercise`, or "
-                                     f"one of the course's exercises: "
-                                     f"{', '.join(COURSE_EXERCISES)}.")])
+        raise not_found(folder)
     rubric = folder / RUBRIC_FILE
     if not rubric.is_file():
+        above = folder.absolute().parent / RUBRIC_FILE
+        hint = (f"this is a handout folder: grade with the exercise folder that holds it, "
+                f"--exercise {folder.absolute().parent}." if above.is_file() else
+                "grading needs the exercise's rubric and answer key, which `grader "
+                "new-exercise` writes beside the logs; pass that folder.")
         raise UnusableInput([Problem("rubric-invalid", str(folder), f"no {RUBRIC_FILE} here",
-                                     None, "grading needs the exercise's rubric and answer "
-                                     "key: `grader new-exercise` writes both to fill in.")])
+                                     None, hint)])
     return rubric
 
 
@@ -56,11 +69,13 @@ def load_public(folder: Path) -> tuple[Codebook, list[Log]]:
     """The codebook and logs of an exercise folder (what participants have), or every
     problem that stops them being read (`codebook-invalid`, `logs-invalid`)."""
     if not folder.is_dir():
-        raise UnusableInput([Problem("exercise-not-found", str(folder),
-                                     "no such exercise folder", None,
-                                     "pass the folder that holds the exercise's codebook.yaml "
-                                     "and logs.jsonl, or one of the course's exercises: "
-                                     f"{', '.join(COURSE_EXERCISES)}.")])
+        raise not_found(folder)
+    if not (folder / LOGS_FILE).exists() and not (folder / CODEBOOK_FILE).exists():
+        raise UnusableInput([Problem(
+            "exercise-not-found", str(folder), f"holds neither {LOGS_FILE} nor "
+            f"{CODEBOOK_FILE}: not an exercise folder", None,
+            "pass the handout folder you were given, or make an exercise from your logs with "
+            "`grader new-exercise`.")])
     problems: list[Problem] = []
     codebook = logs = None
     path = folder / CODEBOOK_FILE
@@ -78,12 +93,13 @@ def load_public(folder: Path) -> tuple[Codebook, list[Log]]:
     try:
         logs = load_exercise_logs(folder / LOGS_FILE)
     except LogsProblem as exc:
-        problems.append(logs_problem(exc))
+        problems += logs_problems(exc)
     if problems:
         raise UnusableInput(problems)
     return codebook, logs
 
 
-def logs_problem(error: LogsProblem) -> Problem:
-    """A `LogsProblem` from labkit as the grader's coded problem."""
-    return Problem("logs-invalid", error.file, error.message, error.line, f"{error.hint}.")
+def logs_problems(error: LogsProblem) -> list[Problem]:
+    """A `LogsProblem` from labkit, and the further problems it holds, as coded problems."""
+    return [Problem("logs-invalid", e.file, e.message, e.line, f"{e.hint}.")
+            for e in (error, *error.more)]

@@ -83,6 +83,7 @@ def load_exercise(rubric_path: Path) -> Exercise:
             raise
         raise UnusableInput(problems) from None
     key = load_answer_key(rubric.answer_key, codebook)
+    _check_logs(rubric_path.parent, key)
     _check_failures(rubric, key, codebook)
     if rubric.claims is None:
         return Exercise(rubric, codebook, key)
@@ -108,6 +109,32 @@ def _materials(folder: Path, rubric_path: Path) -> Materials:
             f"{detail}", None, "point it at a folder laid out like "
             "datasets/support-chat: system_prompt.md, logs.jsonl and knowledge_base.yaml.",
             "claims.materials")]) from None
+
+
+def _check_logs(folder: Path, key: AnswerKey) -> None:
+    """In an exercise folder (one with `logs.jsonl` beside the rubric), the key has one row
+    for each log and none for anything else: the logs are the dataset participants tag, and
+    a log the key lacks would otherwise be called unknown to them."""
+    from grader.exercise_folder import KEY_FILE, logs_problems
+    from labkit.exercise_logs import LOGS_FILE, LogsProblem, load_exercise_logs
+
+    if not (folder / LOGS_FILE).exists():
+        return  # a course exercise, or a rubric of one's own beside its key
+    try:
+        logs = [log.id for log in load_exercise_logs(folder / LOGS_FILE)]
+    except LogsProblem as exc:
+        raise UnusableInput(logs_problems(exc)) from None
+    extra = [log_id for log_id in key.entries if log_id not in set(logs)]
+    lacking = [log_id for log_id in logs if log_id not in key.entries]
+    problems = [Problem("answer-key-invalid", KEY_FILE, f"log '{log_id}' is not in "
+                        f"{LOGS_FILE}", None, "key only the exercise's logs: correct the id "
+                        "or delete the row.") for log_id in extra]
+    problems += [Problem("answer-key-invalid", KEY_FILE, f"no row for log '{log_id}' of "
+                         f"{LOGS_FILE}", None, "add its row with a label and a rationale (or "
+                         f"remove the log from {LOGS_FILE} and handout/).")
+                 for log_id in lacking]
+    if problems:
+        raise UnusableInput(problems)
 
 
 def _check_failures(rubric: Rubric, key: AnswerKey, codebook: Codebook) -> None:

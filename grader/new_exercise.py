@@ -24,14 +24,13 @@ import yaml
 from grader.batch_output import probe_writable, refused
 from grader.codebook_check import codebook_problems
 from grader.errors import Problem, UnusableInput
-from grader.exercise_folder import CODEBOOK_FILE, KEY_FILE, RUBRIC_FILE, logs_problem
+from grader.exercise_folder import CODEBOOK_FILE, KEY_FILE, RUBRIC_FILE, logs_problems
 from labkit.codebook import load_codebook
 from labkit.exercise_logs import (
     LOGS_FILE,
     Log,
     LogsProblem,
-    load_exercise_logs,
-    logs_from_csv,
+    read_logs_file,
     write_logs,
 )
 
@@ -41,13 +40,11 @@ HANDOUT = "handout"
 
 def read_logs(path: Path, columns: tuple[str, str, str]) -> list[Log]:
     """The logs of a CSV export (with its id, input and output `columns`) or a JSONL file;
-    a `logs-invalid` problem when they cannot be read."""
+    `logs-invalid` problems, every row's, when they cannot be read."""
     try:
-        if path.suffix.lower() == ".csv":
-            return logs_from_csv(path, *columns)
-        return load_exercise_logs(path)
+        return read_logs_file(path, columns)
     except LogsProblem as exc:
-        raise UnusableInput([logs_problem(exc)]) from None
+        raise UnusableInput(logs_problems(exc)) from None
 
 
 def exercise_id(folder: Path) -> str:
@@ -123,18 +120,25 @@ def new_exercise(logs_file: Path, codebook_file: Path, out: Path,
     `include` files (the facts or articles participants judge the logs against) go into the
     folder and its handout. Raises `UnusableInput` for unreadable logs or codebook, a missing
     `include` file, or an `out` that cannot be made."""
-    reserved = {LOGS_FILE, CODEBOOK_FILE, KEY_FILE, RUBRIC_FILE, "README.md", "tags.csv"}
+    reserved = {LOGS_FILE, CODEBOOK_FILE, KEY_FILE, RUBRIC_FILE, "README.md", "tags.csv",
+                HANDOUT}
     for extra in include:
-        if not extra.is_file() or extra.name in reserved:
-            what = "no such file" if not extra.is_file() else "has the name of a file the " \
-                "exercise writes itself"
-            raise UnusableInput([Problem("file-missing", str(extra), what, None,
+        if extra.is_dir():
+            raise UnusableInput([Problem("file-missing", str(extra), "is a folder, not a file",
+                                         None, "--include one file at a time (repeat it), "
+                                         "e.g. --include facts.md.")])
+        if not extra.is_file():
+            raise UnusableInput([Problem("file-missing", str(extra), "no such file", None,
                                          "--include names a file to hand out with the logs, "
                                          "e.g. --include facts.md.")])
-    if out.exists() or out.is_symlink():
+        if extra.name in reserved:
+            raise UnusableInput([Problem("output-refused", str(extra), f"'{extra.name}' is the "
+                                         "name of a file the exercise writes itself", None,
+                                         "rename your file before you include it.")])
+    if out.is_symlink() or (out.exists() and (not out.is_dir() or any(out.iterdir()))):
         raise UnusableInput([Problem("output-refused", str(out), "already exists", None,
-                                     "give the path of a new folder; nothing in an existing "
-                                     "one is replaced.")])
+                                     "give the path of a new (or empty) folder; nothing in an "
+                                     "existing one is replaced.")])
     parent = out.absolute().parent
     if not parent.is_dir():
         raise UnusableInput([Problem("output-refused", str(out), f"the folder {parent} does "
@@ -166,7 +170,7 @@ def new_exercise(logs_file: Path, codebook_file: Path, out: Path,
             shutil.copyfile(staging / name, handout / name)
         (handout / "tags.csv").write_text(tags_template(logs), encoding="utf-8")
         os.chmod(staging, 0o755)  # mkdtemp's folder is private; the exercise is not
-        staging.rename(out)
+        staging.rename(out)  # over an empty folder too (POSIX rename replaces one)
     except OSError as exc:  # a full disk, a folder made at `out` meanwhile: nothing is left
         shutil.rmtree(staging, ignore_errors=True)
         raise refused(out, f"cannot be written ({exc.strerror or exc})",

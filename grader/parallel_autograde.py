@@ -232,7 +232,8 @@ def report_lines(result: AutogradeResult, course: Path) -> tuple[list[str], str]
                                                       row["hint"]).render())
     failed = len({row["learner"] for row in result.failures
                   if row["kind"] not in ("timeout", "crashed")})
-    summary = (f"{result.assignment}: {result.learners} learners: {result.graded} autograded "
+    summary = (f"{result.assignment}: {result.learners} learner"
+               f"{'s' if result.learners != 1 else ''}: {result.graded} autograded "
                f"now, {result.skipped} already autograded (kept; --force to redo), {failed} "
                f"not autograded; the list: {course / FAILURES}")
     return lines, summary

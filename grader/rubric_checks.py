@@ -56,7 +56,7 @@ def criteria_problems(criteria: list[Criterion],
             problems.append(Problem("rubric-invalid", path.name,
                                     f"{criterion.id}: unknown scorer '{criterion.scorer}'",
                                     node_line(root, ("criteria", i, "scorer")),
-                                    f"choose from: {', '.join(sorted(scorers))}"))
+                                    f"choose from: {', '.join(sorted(scorers))}."))
             continue
         _, params = scorers[criterion.scorer]
         try:

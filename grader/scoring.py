@@ -163,6 +163,11 @@ def tag_agreement(context: Context, criterion: Criterion) -> Score:
     )
 
 
+def _logs(count: int) -> str:
+    """`1 log`, `3 logs`."""
+    return f"{count} log{'s' if count != 1 else ''}"
+
+
 def _are(count: int) -> str:
     """The verb agreeing with `count` logs."""
     return "is" if count == 1 else "are"
@@ -174,7 +179,8 @@ def _confusion_advice(context: Context) -> str:
         return ""
     gold, given, count = pairs[0]
     rule = context.codebook.neighbour_rule(gold, given)
-    advice = f"Your most frequent mix-up: '{given}' where the key has '{gold}' ({count} logs)."
+    advice = (f"Your most frequent mix-up: '{given}' where the key has '{gold}' ({count} "
+              f"log{'s' if count != 1 else ''}).")
     return advice + (f" The codebook's rule: {rule}" if rule else "")
 
 
@@ -208,9 +214,9 @@ def secondary_overlap(context: Context, criterion: Criterion) -> Score:
         points=round(criterion.points * mean, 2),
         max_points=criterion.points,
         explanation=(
-            f"Mean overlap {mean:.2f} over {len(overlaps)} logs. The key has secondary labels "
-            f"on {expected} logs; you gave them on {offered}. A secondary label is a second, "
-            f"downstream failure in the same conversation."
+            f"Mean overlap {mean:.2f} over {_logs(len(overlaps))}. The key has secondary "
+            f"labels on {_logs(expected)}; you gave them on {offered}. A secondary label is a "
+            f"second, downstream failure in the same conversation."
         ),
     )
 

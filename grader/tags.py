@@ -17,7 +17,7 @@ import csv
 import difflib
 import io
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,18 +51,17 @@ class TagSheet:
     skipped: list[Problem]
 
 
-def id_hint(log_id: str, known: Collection[str], suggest: bool = True) -> str:
+def id_hint(log_id: str, known: Collection[str], suggest: bool = True,
+            folded: Mapping[str, str] | None = None) -> str:
     """How to fix a log id that is not one of `known`: the id that differs only in case (ids
-    match exactly), else the closest id, else an example of the ids the dataset uses; a
-    plain hint when not `suggest` (a problem past the cut, not shown: a suggestion costs a
-    pass over every id)."""
-    if not suggest:
-        return "use the log ids of the dataset."
-    folded = log_id.casefold()
-    same = next((k for k in known if k.casefold() == folded), None)
+    match exactly; `folded`, each known id by its case-folded form, saves a pass over them
+    for every row), else the closest id (unless not `suggest`: difflib's search is slow on a
+    long list, and a problem past the cut is not shown), else an example of the ids."""
+    folded = folded if folded is not None else {k.casefold(): k for k in known}
+    same = folded.get(log_id.casefold())
     if same is not None:
         return f"ids are matched exactly, case included: write '{same}'."
-    close = difflib.get_close_matches(log_id, list(known), n=1)
+    close = difflib.get_close_matches(log_id, list(known), n=1) if suggest else []
     if close:
         return f"did you mean '{close[0]}'?"
     return (f"use the log ids as the dataset writes them, e.g. '{min(known)}'." if known
@@ -204,20 +203,21 @@ def load_tags(path: Path, codebook: Codebook, log_ids: Collection[str]) -> TagSh
     tags: list[Tag] = []
     first_line: dict[str, int] = {}
     known = log_ids if isinstance(log_ids, set | frozenset | dict) else frozenset(log_ids)
+    folded = {k.casefold(): k for k in known}
     for line, fields in rows:
         if len(fields) > len(header):
             problems.append(Problem("bad-row", file, f"{len(fields)} fields, header has "
                                     f"{len(header)}", line, "quote a note that contains commas."))
             continue
         cell = {name: fields[i].strip() if i < len(fields) else "" for name, i in column.items()}
-        tag = _read_row(cell, codebook, (file, line), problems)
-        if tag is None:
-            continue
-        if tag.log_id not in known:
+        if cell["log_id"] and cell["log_id"] not in known:  # skipped, whatever its labels
             skipped.append(Problem(
                 "unknown-log-id", file,
-                f"log '{tag.log_id}' is not in the dataset; the row is not graded", line,
-                id_hint(tag.log_id, known, suggest=len(skipped) < MAX_PROBLEMS)))
+                f"log '{cell['log_id']}' is not in the dataset; the row is not graded", line,
+                id_hint(cell["log_id"], known, len(skipped) < MAX_PROBLEMS, folded)))
+            continue
+        tag = _read_row(cell, codebook, (file, line), problems)
+        if tag is None:
             continue
         if tag.log_id in first_line:
             problems.append(Problem("duplicate-log-id", file, f"log '{tag.log_id}' is tagged again",

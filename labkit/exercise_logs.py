@@ -17,8 +17,8 @@
   course's own support-chat logs load too.
 
 `logs_from_csv` reads a spreadsheet export (one row per log, an id column, an input and an
-output column, the rest metadata) into the same records, which is how `grader new-exercise`
-starts an exercise from a CSV.
+output column, the rest metadata) into the same records, and `read_logs_file` takes either
+kind of file, which is how `grader new-exercise` starts an exercise.
 """
 
 from __future__ import annotations
@@ -38,12 +38,24 @@ MAX_LOGS_BYTES = 50_000_000
 MAX_ID_CHARS = 120
 
 
+MAX_REPORTED = 50  # problems of one file reported at once; the rest are counted
+
+
 class LogsProblem(ValueError):
-    """A logs file that cannot be read: what is wrong, on which line, and how to fix it."""
+    """A logs file that cannot be read: what is wrong, on which line, and how to fix it;
+    `more` holds the file's further problems, so that one fix-and-rerun is enough."""
 
     def __init__(self, file: str, message: str, line: int | None, hint: str) -> None:
         super().__init__(f"{file}{f' line {line}' if line else ''}: {message} ({hint})")
         self.file, self.message, self.line, self.hint = file, message, line, hint
+        self.more: list[LogsProblem] = []
+
+    @classmethod
+    def of(cls, problems: list[LogsProblem]) -> LogsProblem:
+        """The first of `problems`, holding the others."""
+        first = problems[0]
+        first.more = problems[1:MAX_REPORTED]
+        return first
 
 
 class Turn(BaseModel):
@@ -119,20 +131,31 @@ def load_exercise_logs(source: str | Path) -> list[Log]:
     except UnicodeDecodeError:
         raise LogsProblem(file, "not UTF-8 text", None, "save the file as UTF-8") from None
     logs: list[Log] = []
+    problems: list[LogsProblem] = []
     first_line: dict[str, int] = {}
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
-        log = _parse_line(file, number, line)
+        try:
+            log = _parse_line(file, number, line)
+        except LogsProblem as problem:
+            problems.append(problem)
+            continue
         if log.id in first_line:
-            raise LogsProblem(file, f"id '{log.id}' is used again", number,
-                              f"each log needs its own id; the first is on line "
-                              f"{first_line[log.id]}")
+            problems.append(_repeated(file, log.id, number, first_line[log.id]))
+            continue
         first_line[log.id] = number
         logs.append(log)
+    if problems:
+        raise LogsProblem.of(problems)
     if not logs:
         raise LogsProblem(file, "holds no logs", None, "write one JSON object per line")
     return logs
+
+
+def _repeated(file: str, log_id: str, line: int, first: int) -> LogsProblem:
+    return LogsProblem(file, f"id '{log_id}' is used again", line,
+                       f"each log needs its own id; the first is on line {first}")
 
 
 def _parse_line(file: str, number: int, line: str) -> Log:
@@ -156,7 +179,7 @@ def logs_from_csv(path: str | Path, id_column: str, input_column: str,
                   output_column: str) -> list[Log]:
     """The rows of a CSV export as logs: `id_column` the id, `input_column` the user's
     message, `output_column` the model's reply, every other column metadata. Raises
-    `LogsProblem` naming the row of the first problem."""
+    `LogsProblem` naming each row that cannot be used (blank cells, an id used twice)."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -165,43 +188,78 @@ def logs_from_csv(path: str | Path, id_column: str, input_column: str,
         raise LogsProblem(path.name, str(detail), None,
                           "give a CSV file saved as UTF-8") from None
     reader = csv.DictReader(io.StringIO(text, newline=""))
+    named = (id_column, input_column, output_column)
     columns = reader.fieldnames or []
-    missing = [c for c in (id_column, input_column, output_column) if c not in columns]
+    missing = [c for c in named if c not in columns]
+    if missing and len(columns) == 1 and any(sep in columns[0] for sep in ";\t|"):
+        raise LogsProblem(path.name, "the header has no commas", 1,
+                          "save the file as comma-separated values (CSV UTF-8)")
     if missing:
         raise LogsProblem(path.name, f"no column {', '.join(repr(c) for c in missing)}", 1,
                           f"the header has: {', '.join(columns) or 'nothing'}; name the "
                           "columns with --id-column, --input-column and --output-column")
     logs: list[Log] = []
+    problems: list[LogsProblem] = []
     seen: dict[str, int] = {}
     try:
         for row in reader:
             number = reader.line_num
-            if not any((value or "").strip() for value in row.values()):
+            if not any((value or "").strip() for value in row.values() if isinstance(value, str)):
                 continue
-            raw = {"id": row[id_column], "input": row[input_column],
-                   "output": row[output_column],
-                   "metadata": {k: v for k, v in row.items()
-                                if k not in (id_column, input_column, output_column)
-                                and k is not None}}
-            try:
-                log = Log.model_validate(raw)
-            except ValidationError as exc:
-                error = exc.errors()[0]
-                where = ".".join(map(str, error["loc"]))
-                raise LogsProblem(path.name, f"{where}: {error['msg']}", number,
-                                  "every row needs an id, an input and an output") from None
+            log = _csv_log(path.name, number, row, named, problems)
+            if log is None:
+                continue
             if log.id in seen:
-                raise LogsProblem(path.name, f"id '{log.id}' is used again", number,
-                                  f"each log needs its own id; the first is on line "
-                                  f"{seen[log.id]}")
+                problems.append(_repeated(path.name, log.id, number, seen[log.id]))
+                continue
             seen[log.id] = number
             logs.append(log)
     except csv.Error as exc:
-        raise LogsProblem(path.name, f"cannot be read as CSV: {exc}", reader.line_num,
-                          "quote values that hold commas or line breaks") from None
+        problems.append(LogsProblem(path.name, f"cannot be read as CSV: {exc}", reader.line_num,
+                                    "quote values that hold commas or line breaks"))
+    if problems:
+        raise LogsProblem.of(problems)
     if not logs:
         raise LogsProblem(path.name, "holds no rows", None, "one row per log under a header")
     return logs
+
+
+def _csv_log(file: str, line: int, row: dict[str, Any], named: tuple[str, str, str],
+             problems: list[LogsProblem]) -> Log | None:
+    """One CSV row as a log, or None with its problems appended, in the row's own words."""
+    id_column, input_column, output_column = named
+    before = len(problems)
+    for column in named:
+        if not (row.get(column) or "").strip():
+            problems.append(LogsProblem(file, f"'{column}' is blank", line,
+                                        "every row needs an id, the user's message and the "
+                                        "model's reply; fill it in or delete the row"))
+    log_id = (row.get(id_column) or "").strip()
+    if any(c in log_id for c in "\n\r\t") or len(log_id) > MAX_ID_CHARS:
+        problems.append(LogsProblem(file, f"'{id_column}' is not a usable id", line,
+                                    f"write the id on one line, without tabs, in at most "
+                                    f"{MAX_ID_CHARS} characters"))
+    if len(problems) > before:
+        return None
+    metadata = {k: v for k, v in row.items() if k not in named and isinstance(k, str)}
+    return Log.model_validate({"id": log_id, "input": row[input_column],
+                               "output": row[output_column], "metadata": metadata})
+
+
+def read_logs_file(path: str | Path, columns: tuple[str, str, str] = ("id", "input",
+                                                                      "output")) -> list[Log]:
+    """Logs from a CSV export (its id, input and output `columns`) or a JSONL file in the
+    generic format: by the file's suffix (`.csv`; `.jsonl`, `.ndjson`, `.json`), else by
+    its first character (`{` starts JSONL)."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return logs_from_csv(path, *columns)
+    if suffix in (".jsonl", ".ndjson", ".json") or not path.is_file():
+        return load_exercise_logs(path)
+    with path.open("rb") as handle:
+        start = handle.read(4096).lstrip(b"\xef\xbb\xbf \t\r\n")
+    return load_exercise_logs(path) if start.startswith(b"{") else logs_from_csv(path, *columns)
 
 
 def write_logs(logs: Iterable[Log], path: str | Path) -> Path:

@@ -139,7 +139,9 @@ def test_a_killed_batch_resumes_to_the_same_results(cohort, serial, tmp_path):
     assert run.returncode == 2, run.stderr  # lee's submission is unusable
     assert "Traceback" not in run.stderr
     graded_now = len(set(COHORT) - set(recorded) - {"lee"})  # lee's is unusable
-    assert f"{graded_now} graded now, {len(recorded)} kept from the last run" in run.stdout
+    kept = len(set(recorded) - {"lee"})
+    assert f"({graded_now} now, {kept} kept from the last run, unchanged), 1 not graded" \
+        in run.stdout
     assert outputs(out) == outputs(serial[0])
     assert not [p for p in out.rglob(".grader-batch-tmp-*")]
 
@@ -151,7 +153,7 @@ def test_nbgrader_layout_through_the_command_line(tmp_path):
     run = in_process(["grade-batch", "--exercise", "failure-audit", "--cohort", str(submitted),
                       "--out", str(tmp_path / "out"), "--workers", "2"])
     assert run.returncode == 0, run.stderr
-    assert "2 learners (nbgrader layout): 2 graded now" in run.stdout
+    assert "2 learners (nbgrader layout): 2 graded (2 now, 0 kept" in run.stdout
     assert [row["learner"] for row in rows(tmp_path / "out" / "scores.csv")] == ["alex", "bo"]
     assert rows(tmp_path / "out" / "failures.csv") == []
 

@@ -51,7 +51,7 @@ from hypothesis import strategies as st
 
 from grader.check import report_findings
 from grader.codebook_check import codebook_problems
-from grader.errors import ERROR_CODES, Problem, UnusableInput
+from grader.errors import ERROR_CODES, MAX_PROBLEMS, Problem, UnusableInput
 from grader.feedback import feedback_dict, render_text
 from grader.grade import Exercise, grade_submission, load_exercise
 from grader.materials import load_materials
@@ -649,7 +649,14 @@ def test_a_flood_of_bad_rows_costs_no_more_than_the_problems_shown(
         return original(*args, **kwargs)
 
     monkeypatch.setattr("grader.tags.difflib.get_close_matches", counted)
-    rows = "".join(f"XX-{i:05d},label{i}\n" for i in range(1_000))
+    rows = "".join(f"XX-{i:05d},label{i}\n" for i in range(1_000))  # unknown logs: skipped
+    path = lab.write("flood", "tags.csv", "log_id,label\n" + rows)
+    sheet = load_tags(path, lab.exercise.codebook, lab.exercise.key.entries)
+    assert len(sheet.skipped) == 1_000
+    assert len(calls) <= MAX_PROBLEMS, f"{len(calls)} suggestions worked out for 1,000 rows"
+    calls.clear()
+    known = list(lab.exercise.key.entries)  # known logs, unknown labels: refused
+    rows = "".join(f"{known[i % len(known)]},label{i}\n" for i in range(1_000))
     path = lab.write("flood", "tags.csv", "log_id,label\n" + rows)
     with pytest.raises(UnusableInput) as refused:
         load_tags(path, lab.exercise.codebook, lab.exercise.key.entries)

@@ -245,3 +245,69 @@ def test_the_generic_format_takes_either_shape_and_the_courses_logs(tmp_path):
     course = load_exercise_logs(ROOT / "datasets" / "support-chat")
     assert [log.id for log in course][:2] == ["SC-001", "SC-002"]
     assert course[0].metadata["channel"] in {"web", "app", "social"}
+
+
+def test_every_skipped_row_of_ids_in_the_wrong_case_names_the_id_meant(exercise):
+    ben = check(exercise, "ben")
+    run = in_process(["grade", "--exercise", str(exercise), "--submission",
+                      str(PARTICIPANTS / "ben"), "--format", "json"])
+    skipped = json.loads(run.stdout)["skipped_rows"]
+    assert len(skipped) == 40
+    assert all("ids are matched exactly, case included: write 'tv-" in r["hint"]
+               for r in skipped)
+    assert "... and 30 more such rows" in ben.stdout  # the check lists ten in full
+
+
+def test_a_key_and_logs_that_drift_apart_are_refused_with_the_ids(exercise, tmp_path):
+    folder = tmp_path / "tern"
+    shutil.copytree(exercise, folder)
+    key = (folder / "answer_key.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    dropped = key.pop(1).split(",")[0]
+    key.append("tv-9000-z,answered-well,,,,A row for a log that is not there.\n")
+    (folder / "answer_key.csv").write_text("".join(key), encoding="utf-8")
+    run = in_process(["grade", "--exercise", str(folder), "--submission",
+                      str(PARTICIPANTS / "ana")])
+    assert run.returncode == 2
+    assert "log 'tv-9000-z' is not in logs.jsonl [answer-key-invalid]" in run.stderr
+    assert f"no row for log '{dropped}' of logs.jsonl [answer-key-invalid]" in run.stderr
+
+
+def test_grading_the_handout_points_to_the_exercise_folder(exercise):
+    run = in_process(["grade", "--exercise", str(exercise / "handout"), "--submission",
+                      str(PARTICIPANTS / "ana")])
+    assert run.returncode == 2 and "[rubric-invalid]" in run.stderr
+    assert f"--exercise {exercise}" in run.stderr
+
+
+def test_checking_without_the_exercise_says_which_exercise_was_meant():
+    run = in_process(["check", "--submission", str(PARTICIPANTS / "ana")])
+    assert "not ready yet" in run.stdout
+    assert "for a workshop's own exercise, add --exercise" in run.stdout
+
+
+def test_new_exercise_reports_every_bad_row_and_reads_csv_by_content(tmp_path):
+    codebook = str(WORKSHOP / "codebook.yaml")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,input,output\na,q,\nb,,r\na,q,r\nc,q,r\nc,q,r\n", encoding="utf-8")
+    run = in_process(["new-exercise", "--logs", str(bad), "--codebook", codebook,
+                      "--out", str(tmp_path / "x")])
+    assert run.returncode == 2 and not (tmp_path / "x").exists()
+    assert "bad.csv line 2: 'output' is blank [logs-invalid]" in run.stderr
+    assert "bad.csv line 3: 'input' is blank [logs-invalid]" in run.stderr
+    assert "bad.csv line 6: id 'c' is used again [logs-invalid]" in run.stderr
+    semicolons = tmp_path / "semi.csv"
+    semicolons.write_text("id;input;output\na;q;r\n", encoding="utf-8")
+    run = in_process(["new-exercise", "--logs", str(semicolons), "--codebook", codebook,
+                      "--out", str(tmp_path / "x")])
+    assert "the header has no commas [logs-invalid]" in run.stderr
+    text = tmp_path / "export.txt"  # a CSV by its content, into an existing empty folder
+    text.write_text("id,input,output\na,q,r\n", encoding="utf-8")
+    (tmp_path / "empty").mkdir()
+    run = in_process(["new-exercise", "--logs", str(text), "--codebook", codebook,
+                      "--out", str(tmp_path / "empty")])
+    assert run.returncode == 0, run.stderr
+    assert (tmp_path / "empty" / "handout" / "tags.csv").read_text() == \
+        "log_id,label,secondary_labels,note\na,,,\n"
+    run = in_process(["new-exercise", "--logs", str(text), "--codebook", codebook,
+                      "--include", str(tmp_path), "--out", str(tmp_path / "y")])
+    assert run.returncode == 2 and "is a folder, not a file [file-missing]" in run.stderr

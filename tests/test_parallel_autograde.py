@@ -180,7 +180,7 @@ def test_a_rerun_keeps_a_mentors_override_as_nbgrader_does(graded):
     nbgrader(serial, mentor_env(), "autograde", ASSIGNMENT, "--student", "partial", "--force")
     again = grader_autograde(parallel, "--student", "partial", "--force")
     assert again.returncode == 0, again.stdout + again.stderr
-    assert "1 learners: 1 autograded now" in again.stdout
+    assert "1 learner: 1 autograded now" in again.stdout
     ours = gradebook(parallel)
     assert ours["partial", ASSIGNMENT, "tags-agreement"][1:] == (42, 42, True)
     assert ours["partial", ASSIGNMENT, "report-reasoning"][1:3] == (6, 6)

@@ -60,7 +60,7 @@ def test_every_problem_is_reported_at_once(exercise, tmp_path):
     content = HEADER + (
         "SC-001,halucination,,\nSC-002,no-failure,,\nSC-002,off-topic,,\nSC-999,x,,\n")
     codes = [p.code for p in problems_of(exercise, write_tags(tmp_path / "s", content))]
-    assert codes == ["unknown-label", "duplicate-log-id", "unknown-label"]  # SC-999: label x
+    assert codes == ["unknown-label", "duplicate-log-id", "unknown-log-id"]  # SC-999: skipped
 
 
 def test_rows_of_unknown_logs_are_skipped_with_a_fix_and_the_rest_graded(exercise, tmp_path):
