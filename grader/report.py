@@ -100,6 +100,20 @@ def split_sections(text: str, names: dict[str, tuple[str, ...]]) -> dict[str, st
     return {k: "\n".join(v).strip() for k, v in sections.items()}
 
 
+def prose_words(text: str) -> int:
+    """The words of a report as the grader and `grader check` count them against the limit:
+    the prose below the claims block (all of `text` when it has no usable block), headings
+    left out. The notebook prints this count, so the three never disagree."""
+    from grader.errors import UnusableInput
+    from grader.front_matter import split_front_matter
+
+    try:
+        _, body = split_front_matter(text, "report.md", "")
+    except UnusableInput:
+        body = text
+    return parse_report(body).words
+
+
 def parse_report(text: str) -> Report:
     """Split Markdown prose into the four sections by their `#`-headings."""
     return Report(text, split_sections(text, SECTION_NAMES))

@@ -209,14 +209,20 @@ def secondary_overlap(context: Context, criterion: Criterion) -> Score:
     mean = sum(overlaps) / len(overlaps)
     expected = sum(bool(entry.secondary) for entry in context.key.entries.values())
     offered = sum(bool(labels) for labels in given.values())
+    extra = sum(len(given.get(log_id, set()) - set(entry.secondary))
+                for log_id, entry in context.key.entries.items())
+    missing = sum(len(set(entry.secondary) - given.get(log_id, set()))
+                  for log_id, entry in context.key.entries.items())
     return Score(
         criterion=criterion.id,
         points=round(criterion.points * mean, 2),
         max_points=criterion.points,
         explanation=(
             f"Mean overlap {mean:.2f} over {_logs(len(overlaps))}. The key has secondary "
-            f"labels on {_logs(expected)}; you gave them on {offered}. A secondary label is a "
-            f"second, downstream failure in the same conversation."
+            f"labels on {_logs(expected)}; you gave them on {offered}: {extra} of your "
+            f"secondary labels {'is' if extra == 1 else 'are'} not in the key, and you left "
+            f"out {missing} of the key's. A secondary label is a second, downstream failure "
+            f"in the same conversation."
         ),
     )
 

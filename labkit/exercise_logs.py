@@ -117,7 +117,7 @@ def logs_path(source: str | Path) -> Path:
 
 def load_exercise_logs(source: str | Path) -> list[Log]:
     """Every log of an exercise folder's `logs.jsonl` (or of the JSONL file given), in file
-    order; raises `LogsProblem` at the first unreadable line or repeated id."""
+    order; raises `LogsProblem` naming each unreadable line and repeated id."""
     path = logs_path(source)
     file = path.name
     if not path.is_file():
