@@ -374,7 +374,8 @@ def new_exercise(
     logs: Annotated[Path, typer.Option(
         help="Your logs: a CSV export (one row per log) or JSONL in the generic format.")],
     codebook: Annotated[Path, typer.Option(help="Your codebook YAML (the course's format).")],
-    out: Annotated[Path, typer.Option(help="The new exercise folder (must not exist).")],
+    out: Annotated[Path, typer.Option(
+        help="The new exercise folder (one that does not exist yet, or is empty).")],
     id_column: Annotated[str, typer.Option(help="CSV: the column of log ids.")] = "id",
     input_column: Annotated[str, typer.Option(
         help="CSV: the column of user messages.")] = "input",

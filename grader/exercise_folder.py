@@ -7,10 +7,13 @@ my-exercise/
   answer_key.csv     the key (log_id,label,accepted,secondary,kb_article,rationale): mentors only
   rubric.yaml        the criteria, answer_key and codebook relative to it: mentors only
   README.md          written by `grader new-exercise`: what to fill in, what to hand out
+  handout/           copies of what participants get: logs.jsonl, codebook.yaml, any
+                     included files, a tags.csv to fill in
 ```
 
 Participants get `codebook.yaml` and `logs.jsonl` (and any materials a report may cite:
-`system_prompt.md`, `knowledge_base.yaml`), never the key or the rubric. `grader check
+`system_prompt.md`, `knowledge_base.yaml`), never the key or the rubric. Grading reads the
+top-level files and checks that the key has one row for each log of `logs.jsonl`. `grader check
 --exercise FOLDER` needs only those two files; `grader grade`, `grade-batch` and
 `cohort-report` read the folder's `rubric.yaml`.
 """
