@@ -90,7 +90,7 @@ def check_submission(submission: Path, exercise: Path | None = None) -> CheckRes
     sheet = load_tags(find_file(submission, TAGS_FILE), codebook, log_ids)
     if exercise is not None and not (submission / REPORT_FILE).exists():
         return CheckResult(len(sheet.tags), len(log_ids), [], [], sheet.skipped, False)
-    written = read_written_work(submission / REPORT_FILE, codebook, load_materials(data))
+    written = read_written_work(submission / REPORT_FILE, codebook, load_materials(data, logs))
     problems, notes = report_findings(written, sheet.tags, codebook)
     return CheckResult(len(sheet.tags), len(log_ids), problems, notes, sheet.skipped)
 

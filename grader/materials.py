@@ -19,7 +19,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from labkit.exercise_logs import MODEL_ROLES, load_exercise_logs
+from labkit.exercise_logs import MODEL_ROLES, Log, load_exercise_logs
 from labkit.supportchat import DATA_DIR, load_knowledge_base, load_system_prompt
 
 PROMPT_FILE = "system_prompt.md"
@@ -112,18 +112,19 @@ class Materials:
         return False
 
 
-def load_materials(data_dir: Path = DATA_DIR) -> Materials:
+def load_materials(data_dir: Path = DATA_DIR, logs: list[Log] | None = None) -> Materials:
     """The materials of `data_dir` (the course's support-chat dataset by default): its
     `logs.jsonl` in the generic format of `labkit.exercise_logs`, and, where the folder has
     them, `system_prompt.md` and `knowledge_base.yaml` (a workshop's own exercise may have
-    neither). Raises `LogsProblem` (a ValueError) for logs that cannot be read."""
+    neither). `logs`, when the caller has read them already, spare a second reading. Raises
+    `LogsProblem` (a ValueError) for logs that cannot be read."""
     prompt = data_dir / PROMPT_FILE
     sections = (re.findall(r"^##\s+(.+?)\s*$", load_system_prompt(data_dir), re.M)
                 if prompt.exists() else [])
     articles = (load_knowledge_base(data_dir) if (data_dir / KB_FILE).exists() else [])
     return Materials(
         turns={log.id: tuple((t.role, t.text) for t in log.turns)
-               for log in load_exercise_logs(data_dir)},
+               for log in (logs if logs is not None else load_exercise_logs(data_dir))},
         prompt_sections={slug(s): s for s in sections},
         articles={a.id: a.title for a in articles},
     )

@@ -139,3 +139,18 @@ def synthesis_run(tmp_path_factory) -> tuple[Path, object]:
     NotebookClient(notebook, timeout=300, kernel_name="python3",
                    resources={"metadata": {"path": str(folder)}}).execute()
     return folder, notebook
+
+
+def check_published(page: Path, markers: tuple[str, str], text: str, update: bool) -> None:
+    """`text` stands in `page` between the two `markers` (a calibration table of the grading
+    page); with `update` (`pytest --update-goldens`) it is written there first."""
+    def published() -> tuple[str, int, int]:
+        content = page.read_text(encoding="utf-8")
+        return (content, content.index(markers[0]) + len(markers[0]),
+                content.index(markers[1]))
+
+    content, start, end = published()
+    if update:
+        page.write_text(content[:start] + text + content[end:], encoding="utf-8")
+        content, start, end = published()
+    assert content[start:end] == text, "run `pytest --update-goldens` and review the table"

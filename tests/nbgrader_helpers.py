@@ -122,3 +122,22 @@ def network_code(port: int) -> str:
             f"    s.connect(('127.0.0.1', {port}))\n"
             f"    s.sendall(os.environ.get('MENTOR_SECRET', 'none').encode())\n"
             f"except OSError as exc:\n    print('blocked', exc)\n")
+
+
+def assert_clean_run(notebook: nbformat.NotebookNode) -> None:
+    """No code cell of an executed notebook raised an error or wrote to stderr (which
+    nbgrader scores 0)."""
+    for code in notebook.cells:
+        if code.cell_type != "code":
+            continue
+        for output in code.outputs:
+            assert output.output_type != "error", code.metadata["nbgrader"]["grade_id"]
+            assert output.get("name") != "stderr", (code.metadata["nbgrader"]["grade_id"],
+                                                    output.get("text"))
+
+
+def assert_self_check_ready(notebook: nbformat.NotebookNode) -> None:
+    """The executed notebook's `self-check` cell printed "ready to submit"."""
+    check = cell(notebook, "self-check")
+    text = "".join(o.get("text", "") for o in check.outputs)
+    assert "ready to submit" in text and "not ready" not in text, text

@@ -19,6 +19,7 @@ import pytest
 import yaml
 
 from tests.conftest import ROOT
+from tests.nbgrader_helpers import assert_clean_run, assert_self_check_ready
 
 ASSIGNMENT = "red-team-probe"
 SOURCE = ROOT / "exercises" / "source" / ASSIGNMENT
@@ -61,21 +62,11 @@ def test_the_notebook_writes_the_three_files(executed):
 
 
 def test_no_cell_errs_or_writes_to_stderr(executed):
-    _, notebook = executed
-    for cell in notebook.cells:
-        if cell.cell_type != "code":
-            continue
-        for output in cell.outputs:
-            assert output.output_type != "error", cell.metadata["nbgrader"]["grade_id"]
-            assert output.get("name") != "stderr", (cell.metadata["nbgrader"]["grade_id"],
-                                                    output.get("text"))
+    assert_clean_run(executed[1])
 
 
 def test_the_self_check_says_ready(executed):
-    _, notebook = executed
-    check = next(c for c in notebook.cells if c.metadata["nbgrader"]["grade_id"] == "self-check")
-    text = "".join(o.get("text", "") for o in check.outputs)
-    assert "ready to submit" in text and "not ready" not in text, text
+    assert_self_check_ready(executed[1])
 
 
 def test_the_solution_scores_well(graded):

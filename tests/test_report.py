@@ -16,7 +16,7 @@ import yaml
 from scipy.stats import spearmanr
 
 from grader.grade import grade_submission
-from tests.conftest import DEMOS, ROOT
+from tests.conftest import DEMOS, ROOT, check_published
 
 SOLUTIONS = ROOT / "solutions" / "failure-audit"
 SETS = {"tuning": SOLUTIONS / "sample_reports", "holdout": SOLUTIONS / "holdout_reports"}
@@ -262,14 +262,4 @@ def calibration_table(graded) -> str:
 
 
 def test_the_published_calibration_table_is_current(graded, update_goldens):
-    table = calibration_table(graded)
-
-    def published() -> tuple[str, int, int]:
-        page = CALIBRATION.read_text(encoding="utf-8")
-        return page, page.index(MARKERS[0]) + len(MARKERS[0]), page.index(MARKERS[1])
-
-    page, start, end = published()
-    if update_goldens:
-        CALIBRATION.write_text(page[:start] + table + page[end:], encoding="utf-8")
-        page, start, end = published()
-    assert page[start:end] == table, "run `pytest --update-goldens` and review the table"
+    check_published(CALIBRATION, MARKERS, calibration_table(graded), update_goldens)

@@ -12,7 +12,7 @@ import pytest
 import yaml
 from scipy.stats import spearmanr
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, check_published
 
 HOLDOUT = ROOT / "solutions" / "cross-domain-synthesis" / "holdout"
 RHO_FLOOR = 0.9  # the floor; the measured value is on the grading page
@@ -73,14 +73,4 @@ def calibration_table(graded: dict[str, float]) -> str:
 
 
 def test_the_published_calibration_table_is_current(graded, update_goldens):
-    table = calibration_table(graded)
-
-    def published() -> tuple[str, int, int]:
-        page = PAGE.read_text(encoding="utf-8")
-        return page, page.index(MARKERS[0]) + len(MARKERS[0]), page.index(MARKERS[1])
-
-    page, start, end = published()
-    if update_goldens:
-        PAGE.write_text(page[:start] + table + page[end:], encoding="utf-8")
-        page, start, end = published()
-    assert page[start:end] == table, "run `pytest --update-goldens` and review the table"
+    check_published(PAGE, MARKERS, calibration_table(graded), update_goldens)

@@ -10,6 +10,7 @@ import nbformat
 import yaml
 
 from tests.conftest import ROOT, SYNTHESIS_HAND_IN
+from tests.nbgrader_helpers import assert_clean_run, assert_self_check_ready
 
 ASSIGNMENT = "cross-domain-synthesis"
 NOTEBOOK = ROOT / "exercises" / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
@@ -24,21 +25,11 @@ def test_the_notebook_writes_the_four_files(synthesis_run):
 
 
 def test_no_cell_errs_or_writes_to_stderr(synthesis_run):
-    _, notebook = synthesis_run
-    for cell in notebook.cells:
-        if cell.cell_type != "code":
-            continue
-        for output in cell.outputs:
-            assert output.output_type != "error", cell.metadata["nbgrader"]["grade_id"]
-            assert output.get("name") != "stderr", (cell.metadata["nbgrader"]["grade_id"],
-                                                    output.get("text"))
+    assert_clean_run(synthesis_run[1])
 
 
 def test_the_self_check_says_ready(synthesis_run):
-    _, notebook = synthesis_run
-    check = next(c for c in notebook.cells if c.metadata["nbgrader"]["grade_id"] == "self-check")
-    text = "".join(o.get("text", "") for o in check.outputs)
-    assert "ready to submit" in text and "not ready" not in text, text
+    assert_self_check_ready(synthesis_run[1])
 
 
 def test_every_automatic_criterion_has_its_graded_cell():
