@@ -17,6 +17,7 @@ are never touched.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 import logging
@@ -109,12 +110,24 @@ def prepare(config: Config, course: Path, template: Path, task: Task) -> None:
 WORKER: dict[str, Any] = {}
 
 
+def hiding(config: Config, course: Path) -> Config:
+    """`config` with the real course folder hidden from learner code as well. Serial
+    `nbgrader autograde` runs from the course folder, which the sandbox hides (its source
+    notebooks hold the solutions, its `submitted/` everyone's work); here autograde runs from
+    a private folder, which the sandbox hides instead, so the real one is named too."""
+    config = copy.deepcopy(config)
+    section = config.SandboxedExecute
+    earlier = list(section.extra_hidden) if "extra_hidden" in section else []
+    section.extra_hidden = [*earlier, str(course.resolve())]
+    return config
+
+
 def init_worker(config: Config, course: Path, template: Path) -> None:
     """Keep the course's configuration, folder and gradebook snapshot in this worker, and
     nbgrader's log out of the mentor's terminal (each learner's warnings are returned)."""
     from sqlalchemy.exc import SAWarning
 
-    WORKER.update(config=config, course=course, template=template)
+    WORKER.update(config=hiding(config, course), course=course, template=template)
     logging.getLogger("traitlets").propagate = False
     # nbgrader's Gradebook warns of its own session use on every new submission
     warnings.filterwarnings("ignore", category=SAWarning)

@@ -9,8 +9,10 @@ import os
 import shutil
 import signal
 import subprocess
+import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
@@ -297,3 +299,50 @@ def test_a_killed_worker_is_a_coded_problem_and_the_rest_is_graded(prepared, tmp
     assert {key[0] for key in grades} == {"partial"}  # nothing of the victim's half-written
     assert not (course / "autograded" / "victim").exists()
     assert grades["partial", ASSIGNMENT, "tags-agreement"][0] > 0
+
+
+@pytest.fixture
+def outside_hidden_folders() -> Iterator[Path]:
+    """A folder learner code would see unless it is hidden by name: the sandbox shows the
+    system folders (/usr among them) read-only and nothing else, so a course kept under
+    /usr/local is the case where hiding the course folder matters; removed afterwards."""
+    base = Path("/usr/local")
+    if not os.access(base, os.W_OK):
+        pytest.skip("needs a writable /usr/local, a folder the sandbox shows to learner code")
+    folder = Path(tempfile.mkdtemp(prefix="grader-autograde-test-", dir=base))
+    folder.chmod(0o755)  # readable by others, as a course folder usually is
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_learner_code_cannot_read_the_course_it_is_graded_in(prepared, outside_hidden_folders):
+    """Serial `nbgrader autograde` hides the course folder from learner code (its source
+    notebook holds the solutions, `submitted/` everyone's work); run from a private folder,
+    `grader autograde` hides the real course too. A learner who knows where the course is
+    looks for the solved notebook and another learner's hand-in, and finds neither."""
+    course = outside_hidden_folders / "course"
+    shutil.copytree(prepared, course, ignore=shutil.ignore_patterns("submitted"))
+    release = course / "release" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    keep = learners(release)
+    solution = course / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    other = course / "submitted" / "partial" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    peek = (f"import os\nseen = [p for p in ({str(solution)!r}, {str(other)!r}) "
+            "if os.path.exists(p)]\nopen('peek.txt', 'w').write(repr(seen))")
+    with (DEMOS / "beginner" / "tags.csv").open(encoding="utf-8") as handle:
+        beginner = tag_lines(list(csv.DictReader(handle))[:60])
+    shallow = (SOLUTIONS / "sample_reports" / "08-adequate-shallow.md").read_text()
+    cohort(course, {"partial": keep["partial"],
+                    "peeker": learner_notebook(release, beginner, shallow, after_report=peek)})
+    for folder in [course, *course.rglob("*")]:  # pytest's folders are private: open them
+        if folder.is_dir():
+            folder.chmod(0o755)
+    done = grader_autograde(course, "--workers", "2")
+    assert done.returncode == 0, done.stdout + done.stderr
+    seen = (course / "autograded" / "peeker" / ASSIGNMENT / "peek.txt").read_text()
+    assert seen == "[]", seen
+    grades = gradebook(course)
+    for cell_id in ("tags-agreement", "tags-secondary"):  # the same work, the same score
+        assert grades["peeker", ASSIGNMENT, cell_id][0] == grades["partial", ASSIGNMENT,
+                                                                  cell_id][0]
