@@ -3,6 +3,7 @@
 - the taxonomy reference page, rendered from the codebook;
 - the learner version of each project notebook, released with nbgrader's preprocessors;
 - the learner pack of each project (notebook, public data, labkit, grader check; no answers);
+- the tagging warm-up's logs, on its page and as a download;
 - Mermaid, fetched once from the npm registry (pinned) so diagrams render offline.
 """
 
@@ -19,12 +20,19 @@ import nbformat
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
+from grader.logs_page import render_logs_folder
 from grader.pack import PACKS, build_pack
 from grader.release import EXERCISES, release_notebook
 from grader.taxonomy_page import render_taxonomy_page
+from labkit.supportchat import WARMUP_DIR
 
 ROOT = Path(__file__).resolve().parent
 TAXONOMY_PAGE = "reference/taxonomy.md"
+# The warm-up's page shows its logs, rendered from the data where this marker stands, and
+# offers the logs file for download beside it.
+WARMUP_PAGE = "projects/tagging-warmup.md"
+WARMUP_LOGS_MARKER = "<!-- the warm-up's logs: rendered here from datasets/tagging-warmup -->"
+WARMUP_DOWNLOAD = "projects/tagging-warmup-logs.jsonl"
 # site path of the download (its read-only page is the same path with `-notebook.md`)
 RELEASED_NOTEBOOKS = {"projects/failure-audit.ipynb": "failure-audit/failure-audit.ipynb",
                       "projects/red-team-probe.ipynb": "red-team-probe/red-team-probe.ipynb",
@@ -82,4 +90,15 @@ def on_files(files: Files, config) -> Files:
             files.append(File.generated(config, f"projects/{pack.name}",
                                         content=pack.read_bytes()))
     files.append(File.generated(config, MERMAID_SITE_PATH, content=mermaid_bundle()))
+    files.append(File.generated(config, WARMUP_DOWNLOAD,
+                                content=(WARMUP_DIR / "logs.jsonl").read_bytes()))
     return files
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    """Put the warm-up's logs, rendered from its data, where its page asks for them."""
+    if page.file.src_uri != WARMUP_PAGE:
+        return markdown
+    if WARMUP_LOGS_MARKER not in markdown:
+        raise PluginError(f"{WARMUP_PAGE} lacks the marker {WARMUP_LOGS_MARKER!r}")
+    return markdown.replace(WARMUP_LOGS_MARKER, render_logs_folder(WARMUP_DIR))

@@ -20,7 +20,7 @@ from grader.tags import Tag, load_tags
 from grader.written import WrittenWork, read_written_work
 from labkit.codebook import DEFAULT_CODEBOOK, Codebook, load_codebook
 from labkit.exercise_logs import load_exercise_logs
-from labkit.supportchat import DATA_DIR
+from labkit.supportchat import DATA_DIR, WARMUP_DIR
 
 SKIPPED_SHOWN = 10  # rows of unknown logs listed in full; the rest are counted
 
@@ -35,6 +35,7 @@ class CheckResult:
     report_notes: list[str]
     skipped: list[Problem] = field(default_factory=list)
     report_checked: bool = True
+    tags_only: bool = False  # an exercise that asks for no report (the tagging warm-up)
 
     @property
     def ready(self) -> bool:
@@ -55,10 +56,10 @@ class CheckResult:
                 lines.append(f"... and {len(self.skipped) - SKIPPED_SHOWN} more such rows")
         lines += [problem.render() for problem in self.report_problems]
         lines += [f"report.md: {note}" for note in self.report_notes]
-        if not self.report_checked:
+        if not self.report_checked and not self.tags_only:
             lines.append("report.md: none here (hand one in only if your exercise asks "
                          "for a report)")
-        elif not self.report_problems and not self.report_notes:
+        elif self.report_checked and not self.report_problems and not self.report_notes:
             lines.append("report.md: claims block valid, every pointer and quote resolves; "
                          "four sections, within the length limit, agreeing with the claims")
         lines.append("ready to submit" if self.ready else "not ready yet: fix the lines above")
@@ -93,6 +94,15 @@ def check_submission(submission: Path, exercise: Path | None = None) -> CheckRes
     written = read_written_work(submission / REPORT_FILE, codebook, load_materials(data, logs))
     problems, notes = report_findings(written, sheet.tags, codebook)
     return CheckResult(len(sheet.tags), len(log_ids), problems, notes, sheet.skipped)
+
+
+def check_warmup(submission: Path) -> CheckResult:
+    """Validate the `tags.csv` of the tagging warm-up against the course's codebook and the
+    warm-up's logs; raise `UnusableInput` if the tags cannot be used. It asks for no report."""
+    logs = load_exercise_logs(WARMUP_DIR)
+    sheet = load_tags(find_file(submission, TAGS_FILE), load_codebook(DEFAULT_CODEBOOK),
+                      [log.id for log in logs])
+    return CheckResult(len(sheet.tags), len(logs), [], [], sheet.skipped, False, True)
 
 
 def report_findings(written: WrittenWork, tags: list[Tag],

@@ -43,12 +43,17 @@ def _emit(text: str, out: Path | None) -> None:
         write_output(text, out)
 
 
+# `grader check`'s status when the files are usable but not ready to hand in (0: ready, 2:
+# unusable), so a script or a pre-submit hook can stop on it.
+NOT_READY = 3
 FORCE_HELP = "Replace the --out file if it exists (never the files being graded)."
 COURSE_CHECK_NOTE = ("note: checked against the course's failure audit (its logs and "
-                     "taxonomy); for a workshop's own exercise, add --exercise with the "
-                     "handout folder you were given.")
-EXERCISE_HELP = ("A course exercise id (failure-audit, red-team-probe, cross-domain-synthesis) "
-                 "or the folder of your own exercise (made by `grader new-exercise`).")
+                     "taxonomy); for the tagging warm-up, add --exercise tagging-warmup; for "
+                     "a workshop's own exercise, add --exercise with the handout folder you "
+                     "were given.")
+EXERCISE_HELP = ("A course exercise id (tagging-warmup, failure-audit, red-team-probe, "
+                 "cross-domain-synthesis) or the folder of your own exercise (made by "
+                 "`grader new-exercise`).")
 
 
 @app.command()
@@ -253,13 +258,18 @@ def check(
     submission: Annotated[Path, typer.Option(help="Folder holding your files.")] = Path("."),
     exercise: Annotated[str, typer.Option(help=EXERCISE_HELP)] = "failure-audit",
 ) -> None:
-    """Check that a submission is well-formed and complete (reads no answer key)."""
+    """Check that a submission is well-formed and complete (reads no answer key); exit
+    status 0 when it is ready to submit, 3 when it is usable but not ready, 2 when unusable."""
     from grader.check import check_submission
     from grader.exercise_folder import is_exercise_folder
 
     try:
         if is_exercise_folder(exercise):  # a workshop's own: its codebook.yaml and logs
             result = check_submission(submission, Path(exercise))
+        elif exercise == "tagging-warmup":
+            from grader.check import check_warmup
+
+            result = check_warmup(submission)
         elif exercise == "red-team-probe":  # only then: it needs scikit-learn and scipy
             from grader.probe_grade import check_probe
 
@@ -279,6 +289,8 @@ def check(
     typer.echo(result.render())
     if exercise == "failure-audit" and not result.tagged and result.skipped:
         typer.echo(COURSE_CHECK_NOTE)
+    if not result.ready:
+        raise typer.Exit(NOT_READY)
 
 
 @app.command()

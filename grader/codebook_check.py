@@ -59,14 +59,25 @@ def codebook_problems(path: Path) -> list[Problem]:
         ], total=len(errors))
     return capped([
         Problem("codebook-invalid", file, f"{where}: {what}", node_line(root, _path(where)),
-                "give every code its own id, and name only codes, layers and references "
-                "this codebook defines.", where)
+                _cross_hint(where, what), where)
         for where, what in cross_reference_problems(book)
     ])
 
 
+def _cross_hint(where: str, what: str) -> str:
+    """The fix for a problem found across fields (see `cross_reference_problems`)."""
+    if ".not_when." in where and ("has no rule" in what or "differs" in what):
+        return ("copy the rule (and its example) word for word under both codes of the "
+                "pair, so a reviewer reading either code sees the same decision.")
+    if where == "changelog":
+        return "add a changelog entry for the current version, or bump the version."
+    return ("give every code its own id, and name only codes, layers and references "
+            "this codebook defines.")
+
+
 def _hint(error_type: str, location: tuple[str | int, ...]) -> str:
-    if location == ("version",):
+    if location == ("version",) or (location[:1] == ("changelog",)
+                                     and location[-1:] == ("version",)):
         return ("write the version as three numbers joined by dots, in quotes, e.g. "
                 "version: \"1.2.0\".")
     if location == ("schema_version",):

@@ -32,7 +32,8 @@ KEY_FILE = "answer_key.csv"
 RUBRIC_FILE = "rubric.yaml"
 # The course's own exercises, named by id; any other --exercise value is a folder. (A
 # learner's submission folder is often called failure-audit/: the id wins.)
-COURSE_EXERCISES = ("failure-audit", "red-team-probe", "cross-domain-synthesis")
+COURSE_EXERCISES = ("tagging-warmup", "failure-audit", "red-team-probe",
+                    "cross-domain-synthesis")
 
 
 def is_exercise_folder(value: str | Path) -> bool:

@@ -27,12 +27,25 @@ from grader.rubric import REPO_ROOT
 
 # Public data each project's pack carries, relative to the repository.
 PACKS: dict[str, tuple[str, ...]] = {
-    "failure-audit": ("datasets/support-chat", "datasets/taxonomy"),
+    # The warm-up's 15 logs come with project 1: the same shop, knowledge base and prompt.
+    "failure-audit": ("datasets/support-chat", "datasets/tagging-warmup", "datasets/taxonomy"),
     # The model under test is labkit.advisor; the codebook gives the root-cause layers.
     "red-team-probe": ("datasets/taxonomy",),
     # The three products' native logs; the codebook gives the fixes' owner layers.
     "cross-domain-synthesis": ("datasets/cross-product", "datasets/taxonomy"),
 }
+# What a pack's README adds for its project.
+README_EXTRA = {"failure-audit": """
+## The tagging warm-up
+
+Before the project, tag the 15 logs of `datasets/tagging-warmup/logs.jsonl` (the course
+site's "Warm-up: tag 15 logs" page shows them, and says how): write
+`tagging-warmup/tags.csv` and check it with
+
+```bash
+.venv/bin/grader check --exercise tagging-warmup --submission tagging-warmup/
+```
+"""}
 CODE = ("labkit", "grader")
 SKIP = ("__pycache__", ".pyc")
 README = """# {title}: learner pack
@@ -57,6 +70,9 @@ top to bottom, and check your files before you hand them in:
 ```bash
 .venv/bin/grader check --exercise {exercise} --submission {exercise}/
 ```
+
+Its last line says "ready to submit" (exit status 0) or "not ready yet" (status 3) with what
+to fix above it; status 2 means a file cannot be read at all.
 
 The graded cells at the end of the notebook show 0.0 here: your mentor's autograder scores
 them from the files the notebook writes. The course site explains how each criterion is graded.
@@ -114,7 +130,8 @@ def build_pack(exercise: str, out: Path, requirements: str | None = None) -> Pat
     notebook = release_notebook(EXERCISES / "source" / exercise / f"{exercise}.ipynb")
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(f"{root}/{exercise}/{exercise}.ipynb", nbformat.writes(notebook))
-        archive.writestr(f"{root}/README.md", README.format(title=title, exercise=exercise))
+        archive.writestr(f"{root}/README.md", README.format(title=title, exercise=exercise)
+                         + README_EXTRA.get(exercise, ""))
         archive.writestr(f"{root}/pyproject.toml", pack_pyproject())
         archive.writestr(f"{root}/requirements.txt", requirements or learner_requirements())
         archive.write(REPO_ROOT / "LICENSE", f"{root}/LICENSE")

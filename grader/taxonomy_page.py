@@ -10,7 +10,9 @@ from labkit.codebook import DEFAULT_CODEBOOK, load_codebook
 
 
 def render_taxonomy_page(path: Path = DEFAULT_CODEBOOK) -> str:
-    """The Markdown of the taxonomy page for the codebook at `path`."""
+    """The Markdown of the taxonomy page for the codebook at `path`: its codes with their
+    decision rules and examples, its general decision rules and changelog when it has them,
+    its root-cause layers and references."""
     book = load_codebook(path)
     env = Environment(loader=PackageLoader("grader"), autoescape=False,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)

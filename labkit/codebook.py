@@ -7,6 +7,7 @@ layers it usually traces to. Teams can write their own; `grader taxonomy validat
 
 from __future__ import annotations
 
+import datetime
 import re
 from functools import cached_property
 from pathlib import Path
@@ -52,10 +53,35 @@ class Mapping(_Strict):
 
 
 class Neighbour(_Strict):
-    """The decision rule that separates a code from one it is confused with."""
+    """The decision rule that separates a code from one it is confused with.
+
+    The same rule (and example, if any) is written under both codes of the pair.
+    """
 
     code: Slug
     rule: Text
+    example: Text | None = None
+
+
+class DecisionRule(_Strict):
+    """A general rule that decides between more than two codes, or between any codes."""
+
+    id: Slug
+    question: Text
+    codes: list[Slug] = Field(default_factory=list)
+    rule: Text
+    example: Text
+
+
+Version = Annotated[str, StringConstraints(pattern=r"^\d+\.\d+\.\d+$")]
+
+
+class ChangelogEntry(_Strict):
+    """What one version of the codebook changed."""
+
+    version: Version
+    date: datetime.date
+    changes: list[Text] = Field(min_length=1)
 
 
 class Code(_Strict):
@@ -86,12 +112,14 @@ class Codebook(_Strict):
 
     schema_version: Literal[1]
     name: Text
-    version: Annotated[str, StringConstraints(pattern=r"^\d+\.\d+\.\d+$")]
+    version: Version
     description: Text
     no_failure_code: Slug
     layers: list[Layer] = Field(min_length=1)
     references: list[Reference] = Field(default_factory=list)
     families: list[Family] = Field(min_length=2)
+    decision_rules: list[DecisionRule] = Field(default_factory=list)
+    changelog: list[ChangelogEntry] = Field(default_factory=list)
 
     @cached_property
     def codes(self) -> dict[str, Code]:
@@ -168,6 +196,48 @@ def cross_reference_problems(book: Codebook) -> list[tuple[str, str]]:
                     )
     if book.no_failure_code not in seen:
         problems.append(("no_failure_code", f"'{book.no_failure_code}' is not a code"))
+    rule_ids: set[str] = set()
+    for d, decision in enumerate(book.decision_rules):
+        if decision.id in rule_ids:
+            problems.append((f"decision_rules.{d}.id",
+                             f"decision rule '{decision.id}' is defined twice"))
+        rule_ids.add(decision.id)
+    # A decision rule's `codes` may name codes a cut-down copy of a codebook left out: they
+    # are shown without a link, not refused.
+    if book.changelog and book.version not in {entry.version for entry in book.changelog}:
+        problems.append(("changelog", f"the changelog has no entry for version {book.version}"))
+    return problems + mirror_problems(book)
+
+
+def mirror_problems(book: Codebook) -> list[tuple[str, str]]:
+    """Pairs whose decision rule is not written the same under both codes.
+
+    The convention: if code A lists B under `not_when`, B lists A with the same rule (and the
+    same example). Each problem is `(location, message)`, located at A's entry.
+    """
+    entries: dict[tuple[str, str], tuple[str, Neighbour]] = {}
+    for f, family in enumerate(book.families):
+        for c, code in enumerate(family.codes):
+            for n, neighbour in enumerate(code.not_when):
+                entries.setdefault((code.id, neighbour.code),
+                                   (f"families.{f}.codes.{c}.not_when.{n}", neighbour))
+    problems: list[tuple[str, str]] = []
+    for (a, b), (where, neighbour) in entries.items():
+        if a == b or b not in book.codes:
+            continue  # a code naming itself has no mirror; a missing code is reported above
+        other = entries.get((b, a))
+        if other is None:
+            problems.append((f"{where}.code",
+                             f"'{a}' has a rule for '{b}', but '{b}' has no rule for '{a}'; "
+                             f"write the same rule under both codes"))
+        elif a < b and other[1].rule != neighbour.rule:
+            problems.append((f"{where}.rule",
+                             f"the rule for the pair '{a}' / '{b}' differs between the two "
+                             f"codes; write the same rule under both"))
+        elif a < b and other[1].example != neighbour.example:
+            problems.append((f"{where}.example",
+                             f"the example for the pair '{a}' / '{b}' differs between the two "
+                             f"codes; write the same example under both"))
     return problems
 
 

@@ -11,6 +11,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 MAX_KNOWLEDGE_BASE_CHARS = 2_000_000
 DATA_DIR = Path(__file__).resolve().parent.parent / "datasets" / "support-chat"
+# The tagging warm-up's 15 logs: the same shop, bot, knowledge base and system prompt.
+WARMUP_DIR = DATA_DIR.parent / "tagging-warmup"
 
 
 class Turn(BaseModel):
@@ -25,7 +27,7 @@ class ChatLog(BaseModel):
     """One logged conversation between a customer and the support bot."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    log_id: str = Field(pattern=r"^SC-\d{3}$")
+    log_id: str = Field(pattern=r"^(SC-\d{3}|WU-\d{2})$")  # project 1, the warm-up
     timestamp: dt.datetime
     channel: Literal["web", "app", "social"]
     retrieved_articles: list[str]

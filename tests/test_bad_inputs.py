@@ -446,7 +446,7 @@ def test_a_deeply_nested_claims_block_is_a_coded_problem(submission):
     report = submission / "report.md"
     report.write_text(f"---\nfinding: {DEEP}\n---\n\n## Finding\n", encoding="utf-8")
     run = cli("check", "--submission", submission, isolated=True)
-    assert run.returncode == 0 and "Traceback" not in run.stdout + run.stderr
+    assert run.returncode == 3 and "Traceback" not in run.stdout + run.stderr
     assert "[claims-syntax]" in run.stdout and "not ready yet" in run.stdout
 
 
@@ -477,7 +477,7 @@ def test_a_duplicate_key_in_a_claims_block_is_a_coded_problem(submission):
     report.write_text(text.replace("\nfinding:", "\nfinding: off-topic\nfinding:", 1),
                       encoding="utf-8")
     run = cli("check", "--submission", submission)
-    assert run.returncode == 0 and "Traceback" not in run.stdout + run.stderr
+    assert run.returncode == 3 and "Traceback" not in run.stdout + run.stderr
     assert "[claims-syntax]" in run.stdout and "written twice" in run.stdout
 
 
@@ -742,7 +742,7 @@ def test_control_characters_are_shown_not_obeyed(submission, command):
 def test_a_bad_codebook_version_gets_the_right_hint(tmp_path, value):
     text = CODEBOOK.read_text(encoding="utf-8")
     path = tmp_path / "codebook.yaml"
-    path.write_text(text.replace('\nversion: "1.0.0"', f"\nversion: {value}", 1),
+    path.write_text(text.replace('\nversion: "1.1.0"', f"\nversion: {value}", 1),
                     encoding="utf-8")
     output = refused(cli("taxonomy", "validate", path), "codebook-invalid", "version")
     assert "three numbers joined by dots" in output

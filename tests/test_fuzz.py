@@ -1044,9 +1044,10 @@ def run_cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
                           env={**os.environ, "COLUMNS": "100"})
 
 
-def check_exit(run: subprocess.CompletedProcess[str]) -> None:
-    """Exit 0 or 2, and no traceback."""
-    assert run.returncode in {0, 2}, run.stderr
+def check_exit(run: subprocess.CompletedProcess[str], statuses: frozenset[int] = frozenset({0, 2})
+               ) -> None:
+    """Exit with one of `statuses` (0 or 2 unless given), and no traceback."""
+    assert run.returncode in statuses, run.stderr
     assert "Traceback" not in run.stderr and "internal error" not in run.stderr, run.stderr
 
 
@@ -1055,11 +1056,12 @@ def check_exit(run: subprocess.CompletedProcess[str]) -> None:
 @example(tags=b"\xef\xbb\xbf", report=b"")  # BOM only: StopIteration (issue 9)
 @example(tags=(DEMOS / "perfect" / "tags.csv").read_bytes(),
          report=b"---\ncount: 2001-13-01\n---\n")  # ValueError from PyYAML
-def test_grader_check_exits_0_or_2(lab: Lab, tags: bytes, report: bytes) -> None:
-    """`grader check` on a generated tags.csv and report.md: exit 0 or 2, no traceback."""
+def test_grader_check_exits_0_2_or_3(lab: Lab, tags: bytes, report: bytes) -> None:
+    """`grader check` on a generated tags.csv and report.md: exit 0 (ready), 3 (not ready) or
+    2 (unusable), no traceback."""
     lab.write("cli", "tags.csv", tags)
     lab.write("cli", "report.md", report)
-    check_exit(run_cli("check", "--submission", lab.root / "cli"))
+    check_exit(run_cli("check", "--submission", lab.root / "cli"), frozenset({0, 2, 3}))
 
 
 @fuzz(3)

@@ -36,7 +36,7 @@ def codebook_text() -> str:
     (codebook_text().replace("schema_version: 1\n", "schema_version: 1\nschema_version: 1\n", 1),
      "yaml-syntax", "written twice"),
     ("x: " + "y" * 2_100_000 + "\n", "file-too-large", "too long"),
-    (codebook_text().replace("\nversion: \"1.0.0\"", "\nversion: one", 1), "codebook-invalid",
+    (codebook_text().replace("\nversion: \"1.1.0\"", "\nversion: one", 1), "codebook-invalid",
      "three numbers joined by dots"),
 ], ids=["aliases", "deep", "duplicate-key", "too-large", "bad-version"])
 def test_hostile_codebooks_are_coded_problems(grader_cli, tmp_path, text, code, needle):

@@ -341,7 +341,7 @@ def test_the_command_line_grades_and_checks(tmp_path):
     assert run.json()["score"] == 90
     run = run_grader("check", "--exercise", "red-team-probe", "--submission",
                      SAMPLES / "few-repeats")
-    assert run.returncode == 0 and "not ready yet" in run.stdout
+    assert run.returncode == 3 and "not ready yet" in run.stdout
     for fmt in ("text", "html"):
         run = run_grader("grade", "--exercise", "red-team-probe", "--submission",
                          SAMPLES / "edited-log", "--format", fmt)

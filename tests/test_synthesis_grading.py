@@ -157,7 +157,7 @@ def test_an_invalid_unified_line_is_a_coded_problem(exercise, hand_in):
         assert "[unified-invalid]" in scores[criterion][2]
     assert scores["memo.limitation"][1] == "scored"   # what does not rest on it still counts
     done = run_grader("check", "--exercise", EXERCISE, "--submission", hand_in)
-    assert done.returncode == 0 and "unified-invalid" in done.stdout
+    assert done.returncode == 3 and "unified-invalid" in done.stdout
     assert "Traceback" not in done.stdout + done.stderr
 
 
